@@ -1,0 +1,31 @@
+"""The ``qantar`` command line: one Click group, one module per noun.
+
+Commands parse arguments, call a service or a query, and print. Domain errors
+(:class:`qantar.core.errors.QantarError`) become a clear message and an exit code.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+# Each module defines a Click command or group named like the module (without trailing "_").
+COMMAND_MODULES = [
+    "setup_",
+    "serve",
+    "demo",
+    "records",
+    "transfer",
+]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="qantar")
+def main() -> None:
+    """Qantar: record, follow, link, count, publish and share evidence of violations."""
+
+
+for _module_name in COMMAND_MODULES:
+    _module = importlib.import_module(f"qantar.cli.{_module_name}")
+    main.add_command(_module.command)

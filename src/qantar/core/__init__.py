@@ -1,0 +1,1 @@
+"""Pure-Python core of Qantar: no Django imports, typed, tested without a database."""
