@@ -14,6 +14,7 @@ import click
 COMMAND_MODULES = [
     "setup_",
     "serve",
+    "i18n",
     "demo",
     "records",
     "transfer",

@@ -1,0 +1,1 @@
+"""Users, collections and roles."""

@@ -1,0 +1,106 @@
+"""Writes to the audit log and to record history. Every domain service calls these."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from qantar.audit.models import AuditEntry, AuditHead, Revision
+from qantar.common.context import channel, client_address
+from qantar.core.auditlog import entry_leaf_hash, next_chain_hash
+
+_CONTROL = {i: None for i in range(32)} | {127: None}
+
+
+def safe_label(text: str) -> str:
+    """A user-supplied label made safe for logs: control characters and newlines removed."""
+    return str(text).translate(_CONTROL)[:150]
+
+
+def _as_entry_dict(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "seq": entry.seq,
+        "at": entry.at.isoformat(),
+        "actor": entry.actor_id,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "ip": entry.ip,
+        "details": entry.details,
+    }
+
+
+def entry_as_dict(entry: AuditEntry) -> dict[str, Any]:
+    """An entry as the core verifier reads it (with its stored hashes)."""
+    return _as_entry_dict(entry) | {"leaf_hash": entry.leaf_hash, "chain_hash": entry.chain_hash}
+
+
+def record_event(
+    action: str,
+    *,
+    actor: Any = None,
+    obj: Any = None,
+    object_type: str = "",
+    object_id: str = "",
+    collection_id: Any = "",
+    details: Mapping[str, Any] | None = None,
+    actor_label: str = "",
+) -> AuditEntry:
+    """Append one entry to the audit log (inside the caller's transaction)."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        collection_id = collection_id or getattr(obj, "collection_id", "") or ""
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        entry = AuditEntry(
+            seq=head.seq + 1,
+            at=timezone.now(),
+            actor_id=str(actor.pk) if actor is not None and actor.pk else "",
+            actor_label=safe_label(actor_label or (actor.get_username() if actor else "")),
+            ip=client_address.get(),
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            collection_id=str(collection_id or ""),
+            details=json.loads(json.dumps(dict(details or {}) | {"via": channel.get()})),
+        )
+        entry.leaf_hash = entry_leaf_hash(_as_entry_dict(entry))
+        entry.chain_hash = next_chain_hash(head.chain_hash, entry.leaf_hash)
+        entry.save(force_insert=True)
+        head.seq, head.chain_hash = entry.seq, entry.chain_hash
+        head.save(update_fields=["seq", "chain_hash"])
+    return entry
+
+
+def record_revision(
+    obj: Any,
+    action: str,
+    actor: Any,
+    changes: Mapping[str, tuple[Any, Any]],
+    reason: str = "",
+) -> Revision:
+    """Keep a sealed revision of a record and audit it (field names and hashes only)."""
+    revision = Revision(
+        object_type=obj._meta.label_lower,
+        object_id=obj.pk,
+        collection_id=obj.collection_id,
+        key_id=obj.key_id,
+        action=action,
+        actor=actor,
+        at=timezone.now(),
+        reason=reason[:500],
+    )
+    revision.changes = json.dumps({name: list(pair) for name, pair in changes.items()}, default=str)
+    revision.save(force_insert=True)
+    record_event(
+        action,
+        actor=actor,
+        obj=obj,
+        details={"fields": sorted(changes), "revision": str(revision.pk)},
+    )
+    return revision

@@ -1,0 +1,1 @@
+"""Shared building blocks: base models, sealed fields, keys, the access gate."""

@@ -1,0 +1,32 @@
+"""Load the demo data set (seed_data.json) into its own collection, once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from qantar.accounts.models import Collection
+from qantar.common.access import Gate
+from qantar.records import io, services
+
+SEED_DATA = Path(__file__).parent / "seed_data.json"
+
+
+def read_seed_data(path: Path = SEED_DATA) -> dict[str, Any]:
+    """The demo bundle."""
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def load_demo(admin: Any, path: Path = SEED_DATA) -> str:
+    """Create the demo collection (administered by ``admin``) and import the seeds' records."""
+    bundle = read_seed_data(path)
+    name = bundle["collection"]["name"]
+    collection = Collection.objects.filter(name=name).first()
+    if collection is None:
+        collection = services.create_collection(
+            admin, name, bundle["collection"].get("description", "")
+        )
+    report = io.import_bundle(Gate.for_user(admin), collection, bundle)
+    return f"Demo data ({name}): {report.summary()}"

@@ -1,0 +1,573 @@
+"""All writes to records. Each service checks the gate, validates, saves, indexes and audits.
+
+Services take plain values (text, vocabulary codes, ids) so that web forms, the CLI, imports
+and the demo loader all go through the same checks.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from qantar.accounts.choices import Capability
+from qantar.accounts.models import Collection
+from qantar.audit.choices import AuditAction
+from qantar.audit.services import record_event, record_revision
+from qantar.common.access import Gate
+from qantar.common.changes import differences, snapshot
+from qantar.common.keyring import get_keyring
+from qantar.common.text import NAME_MAX, NARRATIVE_MAX, TITLE_MAX, clean_text
+from qantar.core.dates import parse_optional
+from qantar.core.errors import NotFound, PermissionDenied, ValidationFailed
+from qantar.core.names import search_keys
+from qantar.records.choices import (
+    InvolvementDegree,
+    Language,
+    NameKind,
+    OrganisationKind,
+    PersonStatus,
+    PlaceKind,
+    Reliability,
+    Script,
+    Sex,
+    ViolationStatus,
+)
+from qantar.records.models import (
+    Citation,
+    Event,
+    Involvement,
+    Organisation,
+    Person,
+    PersonName,
+    Place,
+    SearchToken,
+    Source,
+    Testimony,
+    Violation,
+)
+from qantar.vocab.queries import term
+from qantar.vocab.choices import Vocabulary
+
+_PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+PERSON_FIELDS = ("sex", "status", "age", "groups", "birth_date", "iin", "occupation", "contact",
+                 "notes", "names")
+EVENT_FIELDS = ("title", "description", "place", "date")
+VIOLATION_FIELDS = ("event", "type", "methods", "consequences", "date", "place", "status",
+                    "description", "involvements")
+SOURCE_FIELDS = ("title", "source_type", "publisher", "published", "language", "url",
+                 "reliability", "description")
+TESTIMONY_FIELDS = ("text", "language", "taken_on", "taken_by")
+
+
+# --- small checks ------------------------------------------------------------------------
+
+
+def _choice(value: Any, choices: Any, field: str, default: str | None = None) -> str:
+    if (value is None or value == "") and default is not None:
+        return default
+    if value not in choices.values:
+        raise ValidationFailed(
+            "invalid_choice", f"“{str(value)[:60]}” is not one of: {', '.join(choices.values)}.",
+            field,
+        )
+    return str(value)
+
+
+def _date(value: Any, field: str) -> str:
+    text = clean_text(value, field, max_length=64)
+    parsed = parse_optional(text, field)
+    return str(parsed) if parsed else ""
+
+
+def _age(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        age = int(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed("invalid_age", "The age must be a whole number.", "age") from None
+    if not 0 <= age <= 130:
+        raise ValidationFailed("invalid_age", f"An age of {age} is impossible.", "age")
+    return age
+
+
+def _terms(vocabulary: str, codes: Iterable[str] | None, field: str) -> list[Any]:
+    return [term(vocabulary, code, field) for code in dict.fromkeys(codes or [])]
+
+
+def _reference(model: type[Model], value: Any, field: str) -> Any:
+    if value in (None, ""):
+        return None
+    if isinstance(value, model):
+        return value
+    try:
+        return model.objects.get(pk=value)
+    except (model.DoesNotExist, ValueError, TypeError, DjangoValidationError):
+        raise ValidationFailed("unknown_reference", "That record does not exist.", field) from None
+
+
+def _visible(gate: Gate, model: type[Model], value: Any, field: str) -> Any:
+    """A collection record the user may see, or a validation error (never a leak)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, model):
+        value = value.pk
+    try:
+        return gate.fetch(model.objects.all(), value)
+    except NotFound:
+        raise ValidationFailed("unknown_reference", "That record does not exist.", field) from None
+
+
+def _require_edit(gate: Gate, collection_id: uuid.UUID, capability: str = Capability.EDIT_RECORDS) -> None:
+    gate.require(collection_id, capability)
+
+
+def _given_id(data: Mapping[str, Any]) -> uuid.UUID:
+    """The id an import supplies (so importing twice changes nothing), or a new one."""
+    value = data.get("id")
+    if not value:
+        return uuid.uuid4()
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise ValidationFailed("invalid_id", "The record id is not a UUID.", "id") from None
+
+
+def _new_pseudonym() -> str:
+    while True:
+        candidate = "P-" + "".join(secrets.choice(_PSEUDONYM_ALPHABET) for _ in range(8))
+        if not Person.all_objects.filter(pseudonym=candidate).exists():
+            return candidate
+
+
+def _reindex(obj: Model, object_type: str, collection_id: uuid.UUID, texts: Iterable[str]) -> None:
+    keyring = get_keyring()
+    digests = {keyring.blind_index(key) for text in texts if text for key in search_keys(text)}
+    SearchToken.objects.filter(object_type=object_type, object_id=obj.pk).delete()
+    SearchToken.objects.bulk_create(
+        SearchToken(collection_id=collection_id, object_type=object_type, object_id=obj.pk,
+                    digest=digest)
+        for digest in sorted(digests)
+    )
+
+
+def _save_with_history(gate: Gate, obj: Any, before: dict[str, Any], fields: Sequence[str],
+                       action: str, reason: str = "") -> None:
+    after = snapshot_of(obj, fields)
+    changes = differences(before, after)
+    if changes or action == AuditAction.CREATE:
+        record_revision(obj, action, gate.user, changes, reason)
+
+
+def snapshot_of(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
+    """Values of a record for history, including derived lists (names, involvements)."""
+    plain = [name for name in fields if name not in {"names", "involvements"}]
+    values = snapshot(obj, plain)
+    if "names" in fields:
+        values["names"] = sorted(
+            f"{name.value} [{name.script}/{name.language}/{name.kind}]" for name in obj.names.all()
+        ) if not obj._state.adding else []
+    if "involvements" in fields:
+        values["involvements"] = sorted(
+            f"{inv.organisation_id or ''}|{inv.perpetrator_name or ''}|{inv.degree}"
+            for inv in obj.involvements.all()
+        ) if not obj._state.adding else []
+    return values
+
+
+# --- collections ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_collection(actor: Any, name: str, description: str = "") -> Collection:
+    """Create a collection and make its creator its administrator."""
+    from qantar.accounts.choices import Role
+    from qantar.accounts.models import Membership
+
+    name = clean_text(name, "name", max_length=200, required=True, label="The name")
+    if Collection.objects.filter(name=name).exists():
+        raise ValidationFailed("duplicate", f"A collection named “{name}” exists.", "name")
+    collection_id = uuid.uuid4()
+    collection = Collection.objects.create(
+        id=collection_id, name=name, description=clean_text(description, "description",
+                                                            max_length=5000),
+        records_key_id=get_keyring().new_data_key(collection_id, f"collection:{collection_id}"),
+    )
+    record_event(AuditAction.CREATE, actor=actor, obj=collection, collection_id=collection.pk)
+    if actor is not None:
+        Membership.objects.create(user=actor, collection=collection, role=Role.ADMINISTRATOR)
+        record_event(AuditAction.PERMISSION_CHANGE, actor=actor, obj=collection,
+                     collection_id=collection.pk,
+                     details={"user": str(actor.pk), "role": Role.ADMINISTRATOR})
+    return collection
+
+
+@transaction.atomic
+def grant_role(gate: Gate, collection: Collection, user: Any, role: str) -> None:
+    """Give a user a role in a collection (administrators only)."""
+    from qantar.accounts.choices import Role
+    from qantar.accounts.models import Membership
+
+    gate.require(collection.pk, Capability.MANAGE_COLLECTION)
+    role = _choice(role, Role, "role")
+    Membership.objects.update_or_create(user=user, collection=collection, defaults={"role": role})
+    record_event(AuditAction.PERMISSION_CHANGE, actor=gate.user, obj=collection,
+                 collection_id=collection.pk, details={"user": str(user.pk), "role": role})
+
+
+# --- reference data ------------------------------------------------------------------------
+
+
+def _require_any_editor(gate: Gate) -> None:
+    if not gate.collections(Capability.EDIT_RECORDS):
+        raise PermissionDenied()
+
+
+@transaction.atomic
+def create_place(gate: Gate, data: Mapping[str, Any]) -> Place:
+    """Add a place to the shared hierarchy."""
+    _require_any_editor(gate)
+    place = Place(
+        id=_given_id(data),
+        name=clean_text(data.get("name"), "name", max_length=NAME_MAX, required=True,
+                        label="The name"),
+        kind=_choice(data.get("kind"), PlaceKind, "kind"),
+        parent=_reference(Place, data.get("parent"), "parent"),
+        site_type=term(Vocabulary.SITE_TYPE, data["site_type"], "site_type")
+        if data.get("site_type") else None,
+    )
+    place.save()
+    record_event(AuditAction.CREATE, actor=gate.user, obj=place)
+    return place
+
+
+@transaction.atomic
+def create_organisation(gate: Gate, data: Mapping[str, Any]) -> Organisation:
+    """Add an organisation (agency, unit, court, NGO, media outlet…)."""
+    _require_any_editor(gate)
+    organisation = Organisation(
+        id=_given_id(data),
+        name=clean_text(data.get("name"), "name", max_length=NAME_MAX, required=True,
+                        label="The name"),
+        kind=_choice(data.get("kind"), OrganisationKind, "kind"),
+        agency=term(Vocabulary.AGENCY, data["agency"], "agency") if data.get("agency") else None,
+        parent=_reference(Organisation, data.get("parent"), "parent"),
+    )
+    organisation.save()
+    record_event(AuditAction.CREATE, actor=gate.user, obj=organisation)
+    return organisation
+
+
+# --- people ----------------------------------------------------------------------------------
+
+
+def _clean_names(names: Sequence[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
+    cleaned = []
+    for index, name in enumerate(names or []):
+        value = clean_text(name.get("value"), "names", max_length=NAME_MAX, label="A name")
+        if not value:
+            continue
+        cleaned.append({
+            "value": value,
+            "script": _choice(name.get("script") or _guess_script(value), Script, "names"),
+            "language": _choice(name.get("language"), Language, "names", Language.OTHER),
+            "kind": _choice(name.get("kind"), NameKind, "names", NameKind.AS_WRITTEN),
+            "is_primary": bool(name.get("is_primary")) or index == 0,
+        })
+    if not cleaned:
+        raise ValidationFailed("required", "A person needs at least one name.", "names")
+    primary_seen = False
+    for name in cleaned:
+        name["is_primary"] = name["is_primary"] and not primary_seen
+        primary_seen = primary_seen or name["is_primary"]
+    return cleaned
+
+
+def _guess_script(value: str) -> str:
+    if any("\u0400" <= char <= "\u04ff" for char in value):
+        return Script.CYRILLIC
+    if any(char.isascii() and char.isalpha() for char in value):
+        return Script.LATIN
+    return Script.OTHER
+
+
+def _apply_person(person: Person, data: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[Any]]:
+    names = _clean_names(data.get("names"))
+    person.sex = _choice(data.get("sex"), Sex, "sex", Sex.UNKNOWN)
+    person.status = _choice(data.get("status"), PersonStatus, "status", PersonStatus.UNKNOWN)
+    person.age = _age(data.get("age"))
+    person.birth_date = _date(data.get("birth_date"), "birth_date") or None
+    person.iin = clean_text(data.get("iin"), "iin", max_length=32) or None
+    person.occupation = clean_text(data.get("occupation"), "occupation", max_length=NAME_MAX) or None
+    person.contact = clean_text(data.get("contact"), "contact", max_length=5000) or None
+    person.notes = clean_text(data.get("notes"), "notes", max_length=NARRATIVE_MAX) or None
+    groups = _terms(Vocabulary.VICTIM_GROUP, data.get("groups"), "groups")
+    return names, groups
+
+
+def _write_names(person: Person, names: list[dict[str, Any]]) -> None:
+    person.names.all().delete()
+    for name in names:
+        PersonName.objects.create(person=person, key_id=person.key_id, **name)
+    _reindex(person, "person", person.collection_id, [name["value"] for name in names])
+
+
+@transaction.atomic
+def record_person(gate: Gate, collection: Collection | uuid.UUID, data: Mapping[str, Any]) -> Person:
+    """Record a person with their names and identifying details (sealed under a new key)."""
+    collection_id = collection.pk if isinstance(collection, Collection) else collection
+    _require_edit(gate, collection_id)
+    person = Person(id=_given_id(data), collection_id=collection_id, pseudonym=_new_pseudonym())
+    names, groups = _apply_person(person, data)
+    person.key_id = get_keyring().new_data_key(collection_id, f"person:{person.pk}")
+    person.save(force_insert=True)
+    person.groups.set(groups)
+    _write_names(person, names)
+    _save_with_history(gate, person, {}, PERSON_FIELDS, AuditAction.CREATE)
+    return person
+
+
+@transaction.atomic
+def update_person(gate: Gate, person: Person, data: Mapping[str, Any], reason: str = "") -> Person:
+    """Change a person; the old values are kept, sealed, in the history."""
+    _require_edit(gate, person.collection_id)
+    before = snapshot_of(person, PERSON_FIELDS)
+    names, groups = _apply_person(person, data)
+    person.save()
+    person.groups.set(groups)
+    _write_names(person, names)
+    _save_with_history(gate, person, before, PERSON_FIELDS, AuditAction.UPDATE, reason)
+    return person
+
+
+# --- events, sources, violations, testimonies ---------------------------------------------
+
+
+def _apply_event(gate: Gate, event: Event, data: Mapping[str, Any]) -> None:
+    event.title = clean_text(data.get("title"), "title", max_length=TITLE_MAX, required=True,
+                             label="The title")
+    event.description = clean_text(data.get("description"), "description",
+                                   max_length=NARRATIVE_MAX) or None
+    event.place = _reference(Place, data.get("place"), "place")
+    event.date = _date(data.get("date"), "date")
+
+
+@transaction.atomic
+def record_event_record(gate: Gate, collection: Collection | uuid.UUID,
+                        data: Mapping[str, Any]) -> Event:
+    """Record an event (what happened, where, when)."""
+    collection_id = collection.pk if isinstance(collection, Collection) else collection
+    _require_edit(gate, collection_id)
+    event = Event(id=_given_id(data), collection_id=collection_id,
+                  key_id=Collection.objects.get(pk=collection_id).records_key_id)
+    _apply_event(gate, event, data)
+    event.save(force_insert=True)
+    _reindex(event, "event", collection_id, [event.title, event.description or ""])
+    _save_with_history(gate, event, {}, EVENT_FIELDS, AuditAction.CREATE)
+    return event
+
+
+@transaction.atomic
+def update_event(gate: Gate, event: Event, data: Mapping[str, Any], reason: str = "") -> Event:
+    """Change an event, keeping history."""
+    _require_edit(gate, event.collection_id)
+    before = snapshot_of(event, EVENT_FIELDS)
+    _apply_event(gate, event, data)
+    event.save()
+    _reindex(event, "event", event.collection_id, [event.title, event.description or ""])
+    _save_with_history(gate, event, before, EVENT_FIELDS, AuditAction.UPDATE, reason)
+    return event
+
+
+def _apply_source(source: Source, data: Mapping[str, Any]) -> None:
+    source.title = clean_text(data.get("title"), "title", max_length=TITLE_MAX, required=True,
+                              label="The title")
+    source.source_type = term(Vocabulary.SOURCE_TYPE, data.get("source_type") or "",
+                              "source_type")
+    source.publisher = clean_text(data.get("publisher"), "publisher", max_length=NAME_MAX)
+    source.published = _date(data.get("published"), "published")
+    source.language = _choice(data.get("language"), Language, "language", Language.ENGLISH)
+    source.url = _url(data.get("url"))
+    source.reliability = _choice(data.get("reliability"), Reliability, "reliability",
+                                 Reliability.F)
+    source.description = clean_text(data.get("description"), "description",
+                                    max_length=NARRATIVE_MAX) or None
+
+
+def _url(value: Any) -> str:
+    from django.core.validators import URLValidator
+
+    text = clean_text(value, "url", max_length=1000)
+    if text:
+        try:
+            URLValidator(schemes=["http", "https"])(text)
+        except DjangoValidationError:
+            raise ValidationFailed("invalid_url", "That is not a web address (http or https).",
+                                   "url") from None
+    return text
+
+
+@transaction.atomic
+def record_source(gate: Gate, collection: Collection | uuid.UUID,
+                  data: Mapping[str, Any]) -> Source:
+    """Record a source with its reliability grade."""
+    collection_id = collection.pk if isinstance(collection, Collection) else collection
+    _require_edit(gate, collection_id)
+    source = Source(id=_given_id(data), collection_id=collection_id,
+                    key_id=Collection.objects.get(pk=collection_id).records_key_id)
+    _apply_source(source, data)
+    source.save(force_insert=True)
+    _save_with_history(gate, source, {}, SOURCE_FIELDS, AuditAction.CREATE)
+    return source
+
+
+@transaction.atomic
+def update_source(gate: Gate, source: Source, data: Mapping[str, Any], reason: str = "") -> Source:
+    """Change a source, keeping history."""
+    _require_edit(gate, source.collection_id)
+    before = snapshot_of(source, SOURCE_FIELDS)
+    _apply_source(source, data)
+    source.save()
+    _save_with_history(gate, source, before, SOURCE_FIELDS, AuditAction.UPDATE, reason)
+    return source
+
+
+def _apply_violation(gate: Gate, violation: Violation, data: Mapping[str, Any]) -> dict[str, Any]:
+    violation.event = _visible(gate, Event, data.get("event"), "event")
+    if violation.event is not None and violation.event.collection_id != violation.collection_id:
+        raise ValidationFailed("other_collection", "The event is in another collection.", "event")
+    violation.type = term(Vocabulary.VIOLATION_TYPE, data.get("type") or "", "type")
+    violation.date = _date(data.get("date"), "date")
+    violation.place = _reference(Place, data.get("place"), "place")
+    violation.status = _choice(data.get("status"), ViolationStatus, "status",
+                               ViolationStatus.ALLEGED)
+    violation.description = clean_text(data.get("description"), "description",
+                                       max_length=NARRATIVE_MAX) or None
+    return {
+        "methods": _terms(Vocabulary.TORTURE_METHOD, data.get("methods"), "methods"),
+        "consequences": _terms(Vocabulary.CONSEQUENCE, data.get("consequences"), "consequences"),
+        "involvements": [_clean_involvement(item) for item in data.get("involvements") or []],
+    }
+
+
+def _clean_involvement(item: Mapping[str, Any]) -> dict[str, Any]:
+    organisation = _reference(Organisation, item.get("organisation"), "involvements")
+    name = clean_text(item.get("perpetrator_name"), "involvements", max_length=NAME_MAX)
+    if organisation is None and not name:
+        raise ValidationFailed("required", "Name the organisation or the person responsible.",
+                               "involvements")
+    return {"organisation": organisation, "perpetrator_name": name or None,
+            "degree": _choice(item.get("degree"), InvolvementDegree, "involvements",
+                              InvolvementDegree.UNKNOWN)}
+
+
+def _write_violation_relations(violation: Violation, related: dict[str, Any]) -> None:
+    violation.methods.set(related["methods"])
+    violation.consequences.set(related["consequences"])
+    violation.involvements.all().delete()
+    for item in related["involvements"]:
+        Involvement.objects.create(violation=violation, key_id=violation.key_id, **item)
+    _reindex(violation, "violation", violation.collection_id, [violation.description or ""])
+
+
+@transaction.atomic
+def record_violation(gate: Gate, data: Mapping[str, Any]) -> Violation:
+    """Record what was done to a victim; sealed under the victim's key."""
+    victim = _visible(gate, Person, data.get("victim"), "victim")
+    if victim is None:
+        raise ValidationFailed("required", "Choose the victim.", "victim")
+    _require_edit(gate, victim.collection_id)
+    violation = Violation(id=_given_id(data), collection_id=victim.collection_id, victim=victim,
+                          key_id=victim.key_id)
+    related = _apply_violation(gate, violation, data)
+    violation.save(force_insert=True)
+    _write_violation_relations(violation, related)
+    _save_with_history(gate, violation, {}, VIOLATION_FIELDS, AuditAction.CREATE)
+    return violation
+
+
+@transaction.atomic
+def update_violation(gate: Gate, violation: Violation, data: Mapping[str, Any],
+                     reason: str = "") -> Violation:
+    """Change a violation, keeping history (the victim cannot change)."""
+    _require_edit(gate, violation.collection_id)
+    before = snapshot_of(violation, VIOLATION_FIELDS)
+    related = _apply_violation(gate, violation, data)
+    violation.save()
+    _write_violation_relations(violation, related)
+    _save_with_history(gate, violation, before, VIOLATION_FIELDS, AuditAction.UPDATE, reason)
+    return violation
+
+
+def _apply_testimony(testimony: Testimony, data: Mapping[str, Any]) -> None:
+    testimony.text = clean_text(data.get("text"), "text", max_length=NARRATIVE_MAX,
+                                required=True, label="The testimony")
+    testimony.language = _choice(data.get("language"), Language, "language", Language.RUSSIAN)
+    testimony.taken_on = _date(data.get("taken_on"), "taken_on")
+    testimony.taken_by = clean_text(data.get("taken_by"), "taken_by", max_length=200)
+
+
+@transaction.atomic
+def record_testimony(gate: Gate, data: Mapping[str, Any]) -> Testimony:
+    """Record a person's testimony, sealed under their key."""
+    person = _visible(gate, Person, data.get("person"), "person")
+    if person is None:
+        raise ValidationFailed("required", "Choose who gave the testimony.", "person")
+    _require_edit(gate, person.collection_id)
+    testimony = Testimony(id=_given_id(data), collection_id=person.collection_id, person=person,
+                          key_id=person.key_id)
+    _apply_testimony(testimony, data)
+    testimony.save(force_insert=True)
+    _reindex(testimony, "testimony", person.collection_id, [testimony.text or ""])
+    _save_with_history(gate, testimony, {}, TESTIMONY_FIELDS, AuditAction.CREATE)
+    return testimony
+
+
+@transaction.atomic
+def cite(gate: Gate, source: Source | uuid.UUID | str, record: Any, field: str = "",
+         locator: str = "", quote: str = "") -> Citation:
+    """Cite a source in support of a record (or one field of it)."""
+    _require_edit(gate, record.collection_id)
+    source = _visible(gate, Source, source, "source")
+    if source is None:
+        raise ValidationFailed("required", "Choose the source.", "source")
+    if field and field not in {f.name for f in record._meta.get_fields()}:
+        raise ValidationFailed("unknown_field", f"The record has no field “{field[:40]}”.",
+                               "field")
+    citation = Citation(
+        source=source, object_type=record._meta.model_name, object_id=record.pk,
+        key_id=record.key_id, field=field,
+        locator=clean_text(locator, "locator", max_length=200),
+        created_by=gate.user if getattr(gate.user, "pk", None) else None,
+    )
+    citation.quote = clean_text(quote, "quote", max_length=20_000) or None
+    citation.save(force_insert=True)
+    record_event(AuditAction.CREATE, actor=gate.user, obj=citation,
+                 collection_id=record.collection_id,
+                 details={"cites": f"{record._meta.model_name}:{record.pk}",
+                          "source": str(source.pk)})
+    return citation
+
+
+# --- deletion --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def delete_record(gate: Gate, record: Any, reason: str) -> None:
+    """Soft-delete a record with a reason; it stays in the database and in history."""
+    _require_edit(gate, record.collection_id)
+    reason = clean_text(reason, "reason", max_length=500, required=True, label="The reason")
+    if record.is_deleted:
+        raise ValidationFailed("already_deleted", "This record is already deleted.")
+    record.deleted_at = timezone.now()
+    record.deleted_by = gate.user if getattr(gate.user, "pk", None) else None
+    record.deletion_reason = reason
+    record.save(update_fields=["deleted_at", "deleted_by", "deletion_reason"])
+    record_revision(record, AuditAction.DELETE, gate.user, {"deleted": (False, True)}, reason)

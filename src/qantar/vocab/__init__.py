@@ -1,0 +1,1 @@
+"""Controlled vocabularies as data, in English, Russian and Kazakh."""

@@ -1,0 +1,41 @@
+"""Test set-up: a throw-away master key and key store, vocabularies, users and collections."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from qantar.common.keyring import reset_keyring, write_key_file
+from qantar.core import crypto
+
+KEY_DIR = Path(tempfile.mkdtemp(prefix="qantar-test-keys-"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point the key file and key store at a private temporary folder."""
+    settings.KEY_FILE = str(KEY_DIR / "master.key")
+    settings.KEYSTORE_FILE = str(KEY_DIR / "keystore.sqlite3")
+    write_key_file(Path(settings.KEY_FILE), crypto.new_key(), "test key")
+    reset_keyring()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the temporary keys."""
+    reset_keyring()
+    shutil.rmtree(KEY_DIR, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001
+    """Load the shipped vocabularies once per test database."""
+    from qantar.vocab.services import sync_terms
+
+    with django_db_blocker.unblock():
+        sync_terms()
+
+
+pytest_plugins = ["tests.fixtures.factories"]
