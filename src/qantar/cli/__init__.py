@@ -10,13 +10,14 @@ import importlib
 
 import click
 
-# Each module defines a Click command or group named like the module (without trailing "_").
+# Each module defines ``command`` (a Click command or group) or a list ``commands``.
 COMMAND_MODULES = [
     "setup_",
     "serve",
     "i18n",
     "demo",
-    "records",
+    "users",
+    "keys",
     "transfer",
 ]
 
@@ -29,4 +30,5 @@ def main() -> None:
 
 for _module_name in COMMAND_MODULES:
     _module = importlib.import_module(f"qantar.cli.{_module_name}")
-    main.add_command(_module.command)
+    for _command in getattr(_module, "commands", None) or [_module.command]:
+        main.add_command(_command)

@@ -36,3 +36,31 @@ def reports_errors(func: F) -> F:
             sys.exit(error.exit_code)
 
     return wrapper  # type: ignore[return-value]
+
+
+def acting_user(username: str | None) -> Any:
+    """The user a command acts as (``--as`` or QANTAR_USER), checked to exist and be active."""
+    from django.contrib.auth import get_user_model
+
+    from qantar.common.context import channel
+    from qantar.core.errors import ValidationFailed
+
+    name = username or os.environ.get("QANTAR_USER", "")
+    if not name:
+        raise ValidationFailed("no_user", "Say who you are: --as USERNAME or QANTAR_USER.", "as")
+    user = get_user_model().objects.filter(username=name, is_active=True).first()
+    if user is None:
+        raise ValidationFailed("unknown_user", f"No active user “{name[:60]}”.", "as")
+    channel.set("cli")
+    return user
+
+
+def gate_for(username: str | None) -> Any:
+    """The access gate of the acting user."""
+    from qantar.common.access import Gate
+
+    return Gate.for_user(acting_user(username))
+
+
+as_option = click.option("--as", "username", metavar="USERNAME", default=None,
+                         help="Act as this user (default: $QANTAR_USER).")

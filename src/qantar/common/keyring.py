@@ -1,8 +1,8 @@
 """The key hierarchy: master key → collection keys → per-person data keys.
 
-* The **master key** is never stored in the database: it is read from a key file
-  (``QANTAR_KEY_FILE``) or derived from a passphrase (``QANTAR_PASSPHRASE`` with the
-  Argon2id header beside the key store).
+* The **master key** is random and never stored in the database: it is read from a key file
+  (``QANTAR_KEY_FILE``), or unwrapped with a passphrase (``QANTAR_PASSPHRASE``) through
+  Argon2id from the key header beside the key store.
 * **Collection keys** and **data keys** live wrapped in the *key store*, a small SQLite file
   kept apart from the main database (``QANTAR_KEYSTORE``). A copied database or database
   backup therefore holds no key at all; erasing a person deletes their data key from the key
@@ -21,11 +21,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
 from qantar.core import crypto
-from qantar.core.errors import KeyUnavailable
+from qantar.core.errors import IntegrityFailure, KeyUnavailable
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS keys (
@@ -153,13 +154,61 @@ def write_key_file(path: Path, key: bytes, comment: str) -> None:
         handle.write(base64.b64encode(key).decode("ascii") + "\n")
 
 
-def load_master_key() -> bytes:
-    """The instance master key, from the passphrase header or the key file."""
-    passphrase = os.environ.get("QANTAR_PASSPHRASE")
-    header = Path(settings.KEYSTORE_FILE).with_suffix(".header.json")
-    if passphrase is not None and header.exists():
-        params = crypto.Argon2Params(**json.loads(header.read_text(encoding="utf-8"))["argon2"])
-        return crypto.derive_master_key(passphrase, params)
+def header_path() -> Path:
+    """The key header beside the key store: Argon2id parameters and the wrapped master key."""
+    return Path(settings.KEYSTORE_FILE).with_suffix(".header.json")
+
+
+def read_header() -> dict[str, Any] | None:
+    """The key header, or None when the master key comes from a key file."""
+    path = header_path()
+    if not path.exists():
+        return None
+    header: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return header
+
+
+def write_header(header: dict[str, Any]) -> None:
+    """Write the key header atomically, readable by its owner only."""
+    path = header_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        json.dump(header, handle, indent=1)
+    os.replace(temporary, path)
+
+
+def wrap_master(master: bytes, passphrase: str) -> dict[str, Any]:
+    """A header that wraps ``master`` under a passphrase (Argon2id, calibrated here)."""
+    params = crypto.calibrate_argon2()
+    kek = crypto.derive_master_key(passphrase, params)
+    wrapped = crypto.seal(kek, master, crypto.bind_context("qantar-master"))
+    return {"format": 1, "mode": "passphrase", "argon2": params.as_dict(),
+            "wrapped_master": base64.b64encode(wrapped).decode("ascii")}
+
+
+def unwrap_master(header: dict[str, Any], passphrase: str) -> bytes:
+    """The master key from a passphrase header; a clear error if the passphrase is wrong."""
+    params = crypto.Argon2Params(**header["argon2"])
+    kek = crypto.derive_master_key(passphrase, params)
+    try:
+        return crypto.open_sealed(kek, base64.b64decode(header["wrapped_master"]),
+                                  crypto.bind_context("qantar-master"))
+    except IntegrityFailure:
+        raise KeyUnavailable("wrong_passphrase", "The passphrase is wrong.") from None
+
+
+def load_master_key(passphrase: str | None = None) -> bytes:
+    """The instance master key, from the passphrase header or else the key file."""
+    header = read_header()
+    if header is not None and header.get("mode") == "passphrase":
+        passphrase = passphrase if passphrase is not None else os.environ.get("QANTAR_PASSPHRASE")
+        if not passphrase:
+            raise KeyUnavailable(
+                "passphrase_needed", "This instance is locked by a passphrase: set QANTAR_PASSPHRASE."
+            )
+        return unwrap_master(header, passphrase)
     return read_key_file(Path(settings.KEY_FILE))
 
 
@@ -169,10 +218,10 @@ class Keyring:
     def __init__(self, master: bytes, store: KeyStore) -> None:
         self.master = master
         self.store = store
-        self.index_key = crypto.derive_subkey(master, "qantar/blind-index/v1")
-        self.pseudonym_key = crypto.derive_subkey(master, "qantar/pseudonym/v1")
         self._cache: dict[str, bytes] = {}
         self._lock = threading.Lock()
+        # Stable across master-key rotation: the index key is itself wrapped by the master.
+        self.index_key = self.key(self.instance_key_id("blind-index"))
 
     def _wrap_context(self, row_id: str, kind: str, owner: str) -> bytes:
         return crypto.bind_context("key", kind, owner, row_id)
@@ -214,6 +263,24 @@ class Keyring:
         with self._lock:
             self._cache[key_id] = key
         return key_id
+
+    def instance_key_id(self, purpose: str) -> str:
+        """The id of an instance-wide key (e.g. the blind-index key), created on first use."""
+        row = self.store.find("instance", purpose)
+        return row.id if row is not None else self._create("instance", purpose, None)
+
+    def rewrap_top_level(self, new_master: bytes) -> int:
+        """Re-wrap every key wrapped by the master key under ``new_master`` (key rotation)."""
+        count = 0
+        for row in self.store.rows():
+            if row.parent is not None or row.wrapped is None:
+                continue
+            key = self._unwrap(row)
+            wrapped = crypto.seal(new_master, key, self._wrap_context(row.id, row.kind, row.owner))
+            self.store.put(KeyRow(row.id, row.kind, None, row.owner, row.version, wrapped))
+            count += 1
+        self.master = new_master
+        return count
 
     def collection_key_id(self, collection_id: str | uuid.UUID) -> str:
         """The collection's key id, created on first use."""

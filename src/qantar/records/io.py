@@ -242,3 +242,41 @@ def export_bundle(gate: Gate) -> dict[str, Any]:
                  details={"collections": sorted(str(c) for c in exportable),
                           "persons": len(persons)})
     return bundle
+
+
+PERSON_LIST_COLUMNS = ("record_id", "list", "full_name", "given_name", "surname", "patronymic",
+                       "birth_date", "birth_year", "age", "sex", "region", "city",
+                       "date_of_death", "iin")
+
+
+@dataclass
+class PeopleRows:
+    """People as rows of the standard person-list CSV columns."""
+
+    columns: tuple[str, ...]
+    rows: list[dict[str, Any]]
+
+
+def people_rows(gate: Gate) -> PeopleRows:
+    """Exportable people in the standard person-list columns (audited).
+
+    Users who may not see identities get pseudonyms as record ids and no names or numbers.
+    """
+    exportable = set(gate.collections(Capability.EXPORT))
+    rows = []
+    for person in queries.people(gate).filter(collection_id__in=exportable):
+        with_identity = gate.sees_identities(person.collection_id)
+        primary = next(iter(person.names.all()), None)
+        birth = person.birth_date or "" if with_identity else ""
+        rows.append({
+            "record_id": str(person.pk) if with_identity else person.pseudonym,
+            "list": "qantar", "full_name": primary.value if with_identity and primary else "",
+            "given_name": "", "surname": "", "patronymic": "",
+            "birth_date": birth if len(birth) == 10 else "",
+            "birth_year": birth[:4] if birth else "", "age": person.age or "",
+            "sex": person.sex, "region": "", "city": "", "date_of_death": "",
+            "iin": (person.iin or "") if with_identity else "",
+        })
+    record_event(AuditAction.EXPORT, actor=gate.user,
+                 details={"format": "person-list-csv", "persons": len(rows)})
+    return PeopleRows(PERSON_LIST_COLUMNS, rows)

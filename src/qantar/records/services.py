@@ -182,46 +182,6 @@ def snapshot_of(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
     return values
 
 
-# --- collections ---------------------------------------------------------------------------
-
-
-@transaction.atomic
-def create_collection(actor: Any, name: str, description: str = "") -> Collection:
-    """Create a collection and make its creator its administrator."""
-    from qantar.accounts.choices import Role
-    from qantar.accounts.models import Membership
-
-    name = clean_text(name, "name", max_length=200, required=True, label="The name")
-    if Collection.objects.filter(name=name).exists():
-        raise ValidationFailed("duplicate", f"A collection named “{name}” exists.", "name")
-    collection_id = uuid.uuid4()
-    collection = Collection.objects.create(
-        id=collection_id, name=name, description=clean_text(description, "description",
-                                                            max_length=5000),
-        records_key_id=get_keyring().new_data_key(collection_id, f"collection:{collection_id}"),
-    )
-    record_event(AuditAction.CREATE, actor=actor, obj=collection, collection_id=collection.pk)
-    if actor is not None:
-        Membership.objects.create(user=actor, collection=collection, role=Role.ADMINISTRATOR)
-        record_event(AuditAction.PERMISSION_CHANGE, actor=actor, obj=collection,
-                     collection_id=collection.pk,
-                     details={"user": str(actor.pk), "role": Role.ADMINISTRATOR})
-    return collection
-
-
-@transaction.atomic
-def grant_role(gate: Gate, collection: Collection, user: Any, role: str) -> None:
-    """Give a user a role in a collection (administrators only)."""
-    from qantar.accounts.choices import Role
-    from qantar.accounts.models import Membership
-
-    gate.require(collection.pk, Capability.MANAGE_COLLECTION)
-    role = _choice(role, Role, "role")
-    Membership.objects.update_or_create(user=user, collection=collection, defaults={"role": role})
-    record_event(AuditAction.PERMISSION_CHANGE, actor=gate.user, obj=collection,
-                 collection_id=collection.pk, details={"user": str(user.pk), "role": role})
-
-
 # --- reference data ------------------------------------------------------------------------
 
 
