@@ -22,7 +22,9 @@ def run(*args: str, stdin: str | None = None):
     return CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
 
 
-def test_export_then_import_into_another_collection_is_idempotent(gate, collection, person, tmp_path):
+def test_export_then_import_into_another_collection_is_idempotent(
+    gate, collection, person, tmp_path
+):
     out = tmp_path / "bundle.json"
     result = run("export", "--as", "documenter", "--out", str(out))
     assert result.exit_code == 0, result.output
@@ -43,11 +45,24 @@ def test_analyst_csv_export_has_pseudonyms_and_no_names(collection, person):
     result = run("export", "--as", "analyst", "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.output)))
-    assert rows == [{
-        "record_id": person.pseudonym, "list": "qantar", "full_name": "", "given_name": "",
-        "surname": "", "patronymic": "", "birth_date": "", "birth_year": "", "age": "40",
-        "sex": "male", "region": "", "city": "", "date_of_death": "", "iin": "",
-    }]
+    assert rows == [
+        {
+            "record_id": person.pseudonym,
+            "list": "qantar",
+            "full_name": "",
+            "given_name": "",
+            "surname": "",
+            "patronymic": "",
+            "birth_date": "",
+            "birth_year": "",
+            "age": "40",
+            "sex": "male",
+            "region": "",
+            "city": "",
+            "date_of_death": "",
+            "iin": "",
+        }
+    ]
     assert "Makhanbayev" not in result.output
     assert AuditEntry.objects.filter(action="export").count() == 1
 
@@ -55,18 +70,20 @@ def test_analyst_csv_export_has_pseudonyms_and_no_names(collection, person):
 def test_import_of_malformed_files_is_refused_and_changes_nothing(gate, collection, tmp_path):
     cases = {
         "broken.json": b"{not json",
-        "cp1251.json": "{\"persons\": [{\"names\": [{\"value\": \"Маханбаев\"}]}]}".encode("cp1251"),
+        "cp1251.json": '{"persons": [{"names": [{"value": "Маханбаев"}]}]}'.encode("cp1251"),
         "list.json": b"[1, 2, 3]",
         "badperson.json": json.dumps({"persons": [{"key": "p1", "names": []}]}).encode(),
-        "baddate.json": json.dumps({"events": [{"key": "e1", "title": "x",
-                                                 "date": "2022-13-01"}]}).encode(),
+        "baddate.json": json.dumps(
+            {"events": [{"key": "e1", "title": "x", "date": "2022-13-01"}]}
+        ).encode(),
     }
     before = AuditEntry.objects.count()
     for name, content in cases.items():
         path = tmp_path / name
         path.write_bytes(content)
-        result = CliRunner().invoke(main, ["import", "--as", "documenter", "--collection",
-                                           collection.name, str(path)])
+        result = CliRunner().invoke(
+            main, ["import", "--as", "documenter", "--collection", collection.name, str(path)]
+        )
         assert result.exit_code == 2, (name, result.output)
         assert "Error [" in result.output and "Traceback" not in result.output
     assert Person.all_objects.count() == 0
@@ -82,12 +99,21 @@ def test_unknown_user_and_invisible_collection_are_clear_errors(collection):
 def test_users_and_roles_from_the_cli(documenter, collection):
     documenter.is_staff = True
     member(documenter, collection, Role.ADMINISTRATOR)
-    weak = run("users", "create", "--as", "documenter", "lawyer1", "--password-stdin",
-               stdin="short\n")
+    weak = run(
+        "users", "create", "--as", "documenter", "lawyer1", "--password-stdin", stdin="short\n"
+    )
     assert weak.exit_code == 2 and "too short" in weak.output
-    made = run("users", "create", "--as", "documenter", "lawyer1", "--password-stdin",
-               stdin="a long enough passphrase 2022\n")
+    made = run(
+        "users",
+        "create",
+        "--as",
+        "documenter",
+        "lawyer1",
+        "--password-stdin",
+        stdin="a long enough passphrase 2022\n",
+    )
     assert made.exit_code == 0, made.output
-    granted = run("collections", "grant", "--as", "documenter", collection.name, "lawyer1",
-                  "lawyer")
+    granted = run(
+        "collections", "grant", "--as", "documenter", collection.name, "lawyer1", "lawyer"
+    )
     assert granted.output.strip() == f"lawyer1 is now lawyer in {collection.name}."

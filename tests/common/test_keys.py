@@ -26,8 +26,9 @@ def own_keys(tmp_path, monkeypatch):
     settings.KEYSTORE_FILE = str(tmp_path / "keystore.sqlite3")
     keyring.write_key_file(Path(settings.KEY_FILE), crypto.new_key(), "test")
     keyring.reset_keyring()
-    monkeypatch.setattr(crypto, "calibrate_argon2",
-                        lambda *a, **k: crypto.Argon2Params(1, 8192, 1, "00" * 16))
+    monkeypatch.setattr(
+        crypto, "calibrate_argon2", lambda *a, **k: crypto.Argon2Params(1, 8192, 1, "00" * 16)
+    )
     monkeypatch.delenv("QANTAR_PASSPHRASE", raising=False)
     yield tmp_path
     keyring.reset_keyring()
@@ -68,8 +69,10 @@ def test_passphrase_change_old_fails_new_opens(own_keys, gate, collection, monke
     keyring.reset_keyring()
     with pytest.raises(KeyUnavailable) as raised:
         keyring.get_keyring()
-    assert (raised.value.code, raised.value.message) == ("wrong_passphrase",
-                                                         "The passphrase is wrong.")
+    assert (raised.value.code, raised.value.message) == (
+        "wrong_passphrase",
+        "The passphrase is wrong.",
+    )
     monkeypatch.setenv("QANTAR_PASSPHRASE", "second passphrase 2023")
     assert _reopen(person.pk) == "behind a passphrase"
 

@@ -12,8 +12,13 @@ from django.db import connection
 
 def _import_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("QANTAR_")}
-    return subprocess.run([sys.executable, "-c", "import qantar.settings"], env=clean | env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", "import qantar.settings"],
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_production_mode_refuses_to_start_without_a_secret_key():
@@ -49,7 +54,9 @@ def test_sqlite_file_database_uses_wal_and_immediate_transactions(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", code],
         env=clean | {"QANTAR_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "qantar.settings"},
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["wal", "IMMEDIATE"]

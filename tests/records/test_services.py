@@ -35,8 +35,9 @@ def test_names_and_notes_are_not_stored_in_clear(gate, collection):
         stored = [bytes(row[0]) for row in cursor.fetchall()]
         cursor.execute("SELECT notes FROM records_person")
         notes = bytes(cursor.fetchone()[0])
-    assert all(b"Makhanbayev" not in value and "Маханбаев".encode() not in value
-               for value in stored)
+    assert all(
+        b"Makhanbayev" not in value and "Маханбаев".encode() not in value for value in stored
+    )
     assert b"canary-NOTES-7731" not in notes
 
 
@@ -44,8 +45,10 @@ def test_sealed_value_moved_to_another_row_does_not_open(gate, collection):
     first = services.record_person(gate, collection, person_data(notes="first"))
     second = services.record_person(gate, collection, person_data(notes="second"))
     with connection.cursor() as cursor:
-        cursor.execute("SELECT notes FROM records_person WHERE id = %s", [first.pk.hex
-                       if connection.vendor == "sqlite" else first.pk])
+        cursor.execute(
+            "SELECT notes FROM records_person WHERE id = %s",
+            [first.pk.hex if connection.vendor == "sqlite" else first.pk],
+        )
         ciphertext = cursor.fetchone()[0]
     Person.objects.filter(pk=second.pk).update(notes=ciphertext)
 
@@ -76,7 +79,9 @@ def test_bad_person_input_is_refused_and_saves_nothing(gate, collection):
 
 
 def test_update_keeps_old_and_new_values_in_history(gate, collection, person):
-    services.update_person(gate, person, person_data(status="dead", age=41), reason="Death confirmed")
+    services.update_person(
+        gate, person, person_data(status="dead", age=41), reason="Death confirmed"
+    )
 
     items = queries.history(gate, person)
     assert [item.action for item in items] == ["update", "create"]
@@ -89,20 +94,30 @@ def test_every_write_is_audited_without_values(gate, collection, person):
     entries = list(AuditEntry.objects.filter(object_id=str(person.pk)))
     assert [e.action for e in entries] == ["create"]
     assert entries[0].details["fields"] == sorted(
-        ["age", "birth_date", "groups", "names", "notes", "sex", "status"])
+        ["age", "birth_date", "groups", "names", "notes", "sex", "status"]
+    )
     assert "Makhanbayev" not in json.dumps([e.details for e in AuditEntry.objects.all()])
 
 
 def test_violation_with_methods_place_and_perpetrator(gate, collection, person):
     place = services.create_place(gate, {"name": "Taldykorgan", "kind": "city"})
-    police = services.create_organisation(gate, {"name": "Taldykorgan police", "kind": "agency",
-                                                  "agency": "police"})
-    violation = services.record_violation(gate, {
-        "victim": person.pk, "type": "torture", "methods": ["beating", "burning_with_hot_iron"],
-        "consequences": ["injury"], "date": "2022-01-07/2022-01-10", "place": place.pk,
-        "status": "corroborated", "description": "Beaten and burned with an iron.",
-        "involvements": [{"organisation": police.pk, "degree": "direct"}],
-    })
+    police = services.create_organisation(
+        gate, {"name": "Taldykorgan police", "kind": "agency", "agency": "police"}
+    )
+    violation = services.record_violation(
+        gate,
+        {
+            "victim": person.pk,
+            "type": "torture",
+            "methods": ["beating", "burning_with_hot_iron"],
+            "consequences": ["injury"],
+            "date": "2022-01-07/2022-01-10",
+            "place": place.pk,
+            "status": "corroborated",
+            "description": "Beaten and burned with an iron.",
+            "involvements": [{"organisation": police.pk, "degree": "direct"}],
+        },
+    )
 
     assert violation.key_id == person.key_id
     assert sorted(t.code for t in violation.methods.all()) == ["beating", "burning_with_hot_iron"]
@@ -111,16 +126,23 @@ def test_violation_with_methods_place_and_perpetrator(gate, collection, person):
     assert [v.pk for v in queries.violations(gate, {"method": "beating"})] == [violation.pk]
     assert [v.pk for v in queries.violations(gate, {"agency": "police"})] == [violation.pk]
     assert list(queries.violations(gate, {"date_from": "2022-02"})) == []
-    assert [v.pk for v in queries.violations(gate, {"date_from": "2022-01-09",
-                                                    "date_to": "2022-01"})] == [violation.pk]
+    assert [
+        v.pk for v in queries.violations(gate, {"date_from": "2022-01-09", "date_to": "2022-01"})
+    ] == [violation.pk]
 
 
 def test_event_date_bounds_and_place_filter(gate, collection):
     country = services.create_place(gate, {"name": "Kazakhstan", "kind": "country"})
     city = services.create_place(gate, {"name": "Almaty", "kind": "city", "parent": country.pk})
-    event = services.record_event_record(gate, collection, {
-        "title": "Removal of wounded patients from Almaty City Hospital No. 12",
-        "date": "2022-01-08", "place": city.pk})
+    event = services.record_event_record(
+        gate,
+        collection,
+        {
+            "title": "Removal of wounded patients from Almaty City Hospital No. 12",
+            "date": "2022-01-08",
+            "place": city.pk,
+        },
+    )
 
     assert [e.pk for e in queries.events(gate, {"place": country.pk})] == [event.pk]
     assert [e.pk for e in queries.events(gate, {"q": "hospital wounded"})] == [event.pk]
@@ -175,18 +197,29 @@ def test_violation_on_invisible_victim_is_refused(gate, collection, person):
 
 
 def test_citation_and_sources_of_a_record(gate, collection, person):
-    source = services.record_source(gate, collection, {
-        "title": "We don't even cry anymore", "source_type": "report", "publisher": "IPHR",
-        "published": "2022-11", "reliability": "B", "url": "https://example.org/report"})
+    source = services.record_source(
+        gate,
+        collection,
+        {
+            "title": "We don't even cry anymore",
+            "source_type": "report",
+            "publisher": "IPHR",
+            "published": "2022-11",
+            "reliability": "B",
+            "url": "https://example.org/report",
+        },
+    )
     services.cite(gate, source.pk, person, quote="was tortured")
 
     cited = list(queries.citations_of(gate, person))
-    assert [(c.source.title, c.quote) for c in cited] == [("We don't even cry anymore",
-                                                           "was tortured")]
+    assert [(c.source.title, c.quote) for c in cited] == [
+        ("We don't even cry anymore", "was tortured")
+    ]
     assert queries.records_citing(gate, source) == [("person", person)]
 
 
 def test_event_record_html_is_kept_as_text(gate, collection):
-    event = services.record_event_record(gate, collection, {
-        "title": "<script>alert(1)</script> Square", "date": "2022-01"})
+    event = services.record_event_record(
+        gate, collection, {"title": "<script>alert(1)</script> Square", "date": "2022-01"}
+    )
     assert Event.objects.get(pk=event.pk).title == "<script>alert(1)</script> Square"

@@ -56,16 +56,21 @@ def create_collection(actor: Any, name: str, description: str = "") -> Collectio
         raise ValidationFailed("duplicate", f"A collection named “{name}” exists.", "name")
     collection_id = uuid.uuid4()
     collection = Collection.objects.create(
-        id=collection_id, name=name,
+        id=collection_id,
+        name=name,
         description=clean_text(description, "description", max_length=5000),
         records_key_id=get_keyring().new_data_key(collection_id, f"collection:{collection_id}"),
     )
     record_event(AuditAction.CREATE, actor=actor, obj=collection, collection_id=collection.pk)
     if actor is not None:
         Membership.objects.create(user=actor, collection=collection, role=Role.ADMINISTRATOR)
-        record_event(AuditAction.PERMISSION_CHANGE, actor=actor, obj=collection,
-                     collection_id=collection.pk,
-                     details={"user": str(actor.pk), "role": Role.ADMINISTRATOR})
+        record_event(
+            AuditAction.PERMISSION_CHANGE,
+            actor=actor,
+            obj=collection,
+            collection_id=collection.pk,
+            details={"user": str(actor.pk), "role": Role.ADMINISTRATOR},
+        )
     return collection
 
 
@@ -76,8 +81,13 @@ def grant_role(gate: Gate, collection: Collection, user: User, role: str) -> Non
     if role not in Role.values:
         raise ValidationFailed("invalid_choice", f"Roles are: {', '.join(Role.values)}.", "role")
     Membership.objects.update_or_create(user=user, collection=collection, defaults={"role": role})
-    record_event(AuditAction.PERMISSION_CHANGE, actor=gate.user, obj=collection,
-                 collection_id=collection.pk, details={"user": str(user.pk), "role": role})
+    record_event(
+        AuditAction.PERMISSION_CHANGE,
+        actor=gate.user,
+        obj=collection,
+        collection_id=collection.pk,
+        details={"user": str(user.pk), "role": role},
+    )
 
 
 @transaction.atomic
@@ -85,5 +95,10 @@ def revoke_role(gate: Gate, collection: Collection, user: User) -> None:
     """Remove a user's role in a collection."""
     gate.require(collection.pk, Capability.MANAGE_COLLECTION)
     Membership.objects.filter(user=user, collection=collection).delete()
-    record_event(AuditAction.PERMISSION_CHANGE, actor=gate.user, obj=collection,
-                 collection_id=collection.pk, details={"user": str(user.pk), "role": None})
+    record_event(
+        AuditAction.PERMISSION_CHANGE,
+        actor=gate.user,
+        obj=collection,
+        collection_id=collection.pk,
+        details={"user": str(user.pk), "role": None},
+    )

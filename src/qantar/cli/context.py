@@ -62,5 +62,10 @@ def gate_for(username: str | None) -> Any:
     return Gate.for_user(acting_user(username))
 
 
-as_option = click.option("--as", "username", metavar="USERNAME", default=None,
-                         help="Act as this user (default: $QANTAR_USER).")
+as_option = click.option(
+    "--as",
+    "username",
+    metavar="USERNAME",
+    default=None,
+    help="Act as this user (default: $QANTAR_USER).",
+)

@@ -18,8 +18,12 @@ def command() -> None:
 
 @command.command("init")
 @as_option
-@click.option("--passphrase/--key-file", default=True, show_default=True,
-              help="Protect the master key with a passphrase, or write a key file.")
+@click.option(
+    "--passphrase/--key-file",
+    default=True,
+    show_default=True,
+    help="Protect the master key with a passphrase, or write a key file.",
+)
 @reports_errors
 def init(username: str | None, passphrase: bool) -> None:
     """Create the master key."""

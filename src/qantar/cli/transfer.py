@@ -16,12 +16,28 @@ MAX_IMPORT_BYTES = 200 * 1024 * 1024
 
 @click.command("export")
 @as_option
-@click.option("--format", "output_format", type=click.Choice(["json", "csv"]), default="json",
-              show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, writable=True), default="-",
-              help="File to write (default: standard output).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    default="-",
+    help="File to write (default: standard output).",
+)
+@click.option(
+    "--purpose",
+    default="documentation",
+    show_default=True,
+    type=click.Choice(["documentation", "share_partners", "submit_un_courts", "statistics"]),
+    help="What the export is for: people are included only if their consent allows.",
+)
 @reports_errors
-def export_command(username: str | None, output_format: str, out: str) -> None:
+def export_command(username: str | None, output_format: str, out: str, purpose: str) -> None:
     """Export what you may export: a JSON bundle, or CSV of people (standard list columns)."""
     setup_django()
     from qantar.records.io import export_bundle, people_rows
@@ -30,7 +46,7 @@ def export_command(username: str | None, output_format: str, out: str) -> None:
     handle = sys.stdout if out == "-" else open(out, "w", encoding="utf-8", newline="")  # noqa: SIM115
     try:
         if output_format == "json":
-            json.dump(export_bundle(gate), handle, ensure_ascii=False, indent=1)
+            json.dump(export_bundle(gate, purpose), handle, ensure_ascii=False, indent=1)
             handle.write("\n")
         else:
             rows = people_rows(gate)
@@ -61,8 +77,7 @@ def import_command(username: str | None, path: Path, collection_name: str) -> No
         bundle = json.loads(path.read_bytes().decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ValidationFailed("bad_json", f"{path.name} is not UTF-8 JSON: {error}.") from None
-    collection = Collection.objects.filter(name=collection_name,
-                                           id__in=gate.collections()).first()
+    collection = Collection.objects.filter(name=collection_name, id__in=gate.collections()).first()
     if collection is None:
         raise NotFound(f"No collection “{collection_name[:60]}” that you can see.")
     click.echo(import_bundle(gate, collection, bundle).summary())

@@ -94,7 +94,7 @@ def list_collections(username: str | None) -> None:
 @click.argument("role")
 @reports_errors
 def grant(username: str | None, name: str, member: str, role: str) -> None:
-    """Give MEMBER the ROLE in collection NAME (administrator, documenter, lawyer, analyst, viewer)."""
+    """Give MEMBER a ROLE in collection NAME (administrator, documenter, lawyer, analyst…)."""
     setup_django()
     from qantar.accounts.models import Collection, User
     from qantar.accounts.services import grant_role

@@ -22,7 +22,11 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     for name in fields:
         field = obj._meta.get_field(name)
         if field.many_to_many:
-            values[name] = sorted(term.code for term in getattr(obj, name).all()) if obj.pk and not obj._state.adding else []
+            values[name] = (
+                sorted(term.code for term in getattr(obj, name).all())
+                if obj.pk and not obj._state.adding
+                else []
+            )
         elif field.is_relation:
             values[name] = str(getattr(obj, field.attname) or "") or None
         else:
@@ -30,9 +34,7 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return values
 
 
-def differences(
-    before: Mapping[str, Any], after: Mapping[str, Any]
-) -> dict[str, tuple[Any, Any]]:
+def differences(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
     """The fields whose values differ, as (old, new)."""
     return {
         name: (before.get(name), after[name])

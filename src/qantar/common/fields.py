@@ -17,7 +17,7 @@ from django.db import models
 from qantar.common.keyring import get_keyring
 from qantar.core import crypto
 from qantar.core.dates import PartialDate, parse_partial_date
-from qantar.core.errors import QantarError
+from qantar.core.errors import KeyUnavailable, QantarError
 
 
 @dataclass
@@ -80,7 +80,12 @@ class SealedTextField(models.BinaryField):
         """Decrypt a stored value for this instance."""
         if ciphertext is None:
             return None
-        key = get_keyring().key(instance.key_id)
+        try:
+            key = get_keyring().key(instance.key_id)
+        except KeyUnavailable as error:
+            if error.code == "key_destroyed":
+                return None  # erased for ever: an erased value reads as empty
+            raise
         return crypto.open_sealed(key, ciphertext, self.context(instance)).decode("utf-8")
 
     def seal_value(self, instance: Any, plaintext: str | None) -> bytes | None:

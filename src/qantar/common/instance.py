@@ -48,14 +48,14 @@ def ensure_admin(username: str) -> str:
     password = secrets.token_urlsafe(15)
     user = user_model.objects.create_superuser(username=username, password=password)
     record_event(AuditAction.CREATE, obj=user, details={"role": "instance administrator"})
-    return (
-        "\n".join([
+    return "\n".join(
+        [
             "=" * 64,
             f"  Administrator created:  username {username}",
             f"                          password {password}",
             "  This password is shown once. Write it down now.",
             "=" * 64,
-        ])
+        ]
     )
 
 

@@ -43,8 +43,9 @@ def _recovery_path() -> Path:
 
 def _check_passphrase(passphrase: str) -> str:
     if len(passphrase) < 12:
-        raise ValidationFailed("weak_passphrase", "Use a passphrase of at least 12 characters.",
-                               "passphrase")
+        raise ValidationFailed(
+            "weak_passphrase", "Use a passphrase of at least 12 characters.", "passphrase"
+        )
     return passphrase
 
 
@@ -54,8 +55,11 @@ def initialise(actor: Any, passphrase: str | None) -> str:
         raise Conflict("keys_exist", "Keys exist already; use rotate or change-passphrase.")
     master = crypto.new_key()
     if passphrase is None:
-        keyring.write_key_file(Path(settings.KEY_FILE), master,
-                               "Qantar master key. Keep it away from the database and backups.")
+        keyring.write_key_file(
+            Path(settings.KEY_FILE),
+            master,
+            "Qantar master key. Keep it away from the database and backups.",
+        )
         where = f"key file {settings.KEY_FILE}"
     else:
         keyring.write_header(keyring.wrap_master(master, _check_passphrase(passphrase)))
@@ -81,8 +85,7 @@ def change_passphrase(actor: Any, old: str | None, new: str) -> str:
         key_file.write_bytes(os.urandom(key_file.stat().st_size))
         key_file.unlink()
     keyring.reset_keyring()
-    record_event(AuditAction.KEY_OPERATION, actor=actor,
-                 details={"operation": "change_passphrase"})
+    record_event(AuditAction.KEY_OPERATION, actor=actor, details={"operation": "change_passphrase"})
     return "Passphrase changed."
 
 
@@ -100,8 +103,9 @@ def rotate(actor: Any, passphrase: str | None = None) -> str:
         os.replace(pending, key_file)
     else:
         if passphrase is None:
-            raise ValidationFailed("passphrase_needed", "Give the passphrase to rotate.",
-                                   "passphrase")
+            raise ValidationFailed(
+                "passphrase_needed", "Give the passphrase to rotate.", "passphrase"
+            )
         keyring.unwrap_master(header, passphrase)
         new_header = keyring.wrap_master(new_master, passphrase)
         count = ring.rewrap_top_level(new_master)
@@ -109,10 +113,13 @@ def rotate(actor: Any, passphrase: str | None = None) -> str:
     keyring.reset_keyring()
     if _recovery_path().exists():
         _recovery_path().unlink()
-    record_event(AuditAction.KEY_OPERATION, actor=actor,
-                 details={"operation": "rotate", "rewrapped": count})
-    return (f"Master key rotated; {count} keys re-wrapped. "
-            "Seal a new recovery copy: the old one no longer applies.")
+    record_event(
+        AuditAction.KEY_OPERATION, actor=actor, details={"operation": "rotate", "rewrapped": count}
+    )
+    return (
+        f"Master key rotated; {count} keys re-wrapped. "
+        "Seal a new recovery copy: the old one no longer applies."
+    )
 
 
 def seal_recovery_copy(actor: Any, public_key_b64: str) -> str:
@@ -136,7 +143,9 @@ def recover(actor: Any, private_key_b64: str, new_passphrase: str) -> str:
         private_key = base64.b64decode(private_key_b64.strip(), validate=True)
         sealed = base64.b64decode(_recovery_path().read_bytes().strip(), validate=True)
     except (ValueError, FileNotFoundError):
-        raise ValidationFailed("bad_recovery", "No readable recovery copy or private key.") from None
+        raise ValidationFailed(
+            "bad_recovery", "No readable recovery copy or private key."
+        ) from None
     master = crypto.open_with_private_key(private_key, sealed, RECOVERY_CONTEXT)
     keyring.write_header(keyring.wrap_master(master, _check_passphrase(new_passphrase)))
     keyring.reset_keyring()

@@ -75,18 +75,26 @@ class KeyStore:
 
     def get(self, key_id: str) -> KeyRow | None:
         """The key row with this id, or None."""
-        row = self._connection().execute(
-            "SELECT id, kind, parent, owner, version, wrapped FROM keys WHERE id = ?", (key_id,)
-        ).fetchone()
+        row = (
+            self._connection()
+            .execute(
+                "SELECT id, kind, parent, owner, version, wrapped FROM keys WHERE id = ?", (key_id,)
+            )
+            .fetchone()
+        )
         return KeyRow(*row) if row else None
 
     def find(self, kind: str, owner: str) -> KeyRow | None:
         """The live key of this kind for this owner, or None."""
-        row = self._connection().execute(
-            "SELECT id, kind, parent, owner, version, wrapped FROM keys "
-            "WHERE kind = ? AND owner = ? AND destroyed_at IS NULL ORDER BY version DESC",
-            (kind, owner),
-        ).fetchone()
+        row = (
+            self._connection()
+            .execute(
+                "SELECT id, kind, parent, owner, version, wrapped FROM keys "
+                "WHERE kind = ? AND owner = ? AND destroyed_at IS NULL ORDER BY version DESC",
+                (kind, owner),
+            )
+            .fetchone()
+        )
         return KeyRow(*row) if row else None
 
     def put(self, row: KeyRow) -> None:
@@ -184,8 +192,12 @@ def wrap_master(master: bytes, passphrase: str) -> dict[str, Any]:
     params = crypto.calibrate_argon2()
     kek = crypto.derive_master_key(passphrase, params)
     wrapped = crypto.seal(kek, master, crypto.bind_context("qantar-master"))
-    return {"format": 1, "mode": "passphrase", "argon2": params.as_dict(),
-            "wrapped_master": base64.b64encode(wrapped).decode("ascii")}
+    return {
+        "format": 1,
+        "mode": "passphrase",
+        "argon2": params.as_dict(),
+        "wrapped_master": base64.b64encode(wrapped).decode("ascii"),
+    }
 
 
 def unwrap_master(header: dict[str, Any], passphrase: str) -> bytes:
@@ -193,8 +205,9 @@ def unwrap_master(header: dict[str, Any], passphrase: str) -> bytes:
     params = crypto.Argon2Params(**header["argon2"])
     kek = crypto.derive_master_key(passphrase, params)
     try:
-        return crypto.open_sealed(kek, base64.b64decode(header["wrapped_master"]),
-                                  crypto.bind_context("qantar-master"))
+        return crypto.open_sealed(
+            kek, base64.b64decode(header["wrapped_master"]), crypto.bind_context("qantar-master")
+        )
     except IntegrityFailure:
         raise KeyUnavailable("wrong_passphrase", "The passphrase is wrong.") from None
 
@@ -206,7 +219,8 @@ def load_master_key(passphrase: str | None = None) -> bytes:
         passphrase = passphrase if passphrase is not None else os.environ.get("QANTAR_PASSPHRASE")
         if not passphrase:
             raise KeyUnavailable(
-                "passphrase_needed", "This instance is locked by a passphrase: set QANTAR_PASSPHRASE."
+                "passphrase_needed",
+                "This instance is locked by a passphrase: set QANTAR_PASSPHRASE.",
             )
         return unwrap_master(header, passphrase)
     return read_key_file(Path(settings.KEY_FILE))

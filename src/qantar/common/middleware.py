@@ -46,7 +46,5 @@ class QantarErrorMiddleware:
         if isinstance(exception, NotFound):
             raise Http404() from None
         if isinstance(exception, QantarError):
-            return render(
-                request, "error.html", {"error": exception}, status=exception.status
-            )
+            return render(request, "error.html", {"error": exception}, status=exception.status)
         return None

@@ -59,7 +59,10 @@ class CollectionRecord(SoftDeleteModel):
     """A record in a collection (the unit of need-to-know access), sealed under ``key_id``."""
 
     collection = models.ForeignKey(
-        "accounts.Collection", on_delete=models.PROTECT, related_name="+", verbose_name=_("collection")
+        "accounts.Collection",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("collection"),
     )
 
     # The data key that seals this record's encrypted fields and change history. For

@@ -22,7 +22,8 @@ def clean_text(
         raise ValidationFailed("not_text", f"{label or field} must be text.", field)
     text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
     text = "".join(
-        char for char in text
+        char
+        for char in text
         if char in _ALLOWED_CONTROLS or unicodedata.category(char) not in {"Cc", "Cs"}
     ).strip()
     if required and not text:

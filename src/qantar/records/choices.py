@@ -98,3 +98,34 @@ class Reliability(models.TextChoices):
     D = "D", _("D — not usually reliable")
     E = "E", _("E — unreliable")
     F = "F", _("F — reliability cannot be judged")
+
+
+class ConsentPurpose(models.TextChoices):
+    """What a person may agree to, one purpose at a time."""
+
+    DOCUMENTATION = "documentation", _("Documentation by the organisation")
+    SHARE_PARTNERS = "share_partners", _("Sharing with named partners")
+    SUBMIT_UN_COURTS = "submit_un_courts", _("Submission to UN bodies and courts")
+    STATISTICS = "statistics", _("Anonymised statistics")
+    PUBLISH_ANONYMISED = "publish_anonymised", _("Publication, anonymised")
+    PUBLISH_NAMED = "publish_named", _("Publication with name")
+    PHOTOGRAPHS = "photographs", _("Use of photographs")
+    INTIMATE_IMAGES = "intimate_images", _("Use of intimate images (needs a second approval)")
+
+
+class ConsentDecision(models.TextChoices):
+    """The person's answer."""
+
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ConsentMethod(models.TextChoices):
+    """How consent was obtained."""
+
+    WRITTEN = "written", _("Written and signed")
+    ORAL_RECORDED = "oral_recorded", _("Oral, recorded")
+    ORAL_WITNESSED = "oral_witnessed", _("Oral, witnessed")
+    ELECTRONIC = "electronic", _("Electronic form")
+    THROUGH_LAWYER = "through_lawyer", _("Through the person's lawyer")

@@ -26,7 +26,6 @@ from qantar.common.access import Gate
 from qantar.core.errors import ValidationFailed
 from qantar.records import queries, services
 from qantar.records.models import (
-    Citation,
     Event,
     Organisation,
     Person,
@@ -37,11 +36,15 @@ from qantar.records.models import (
 )
 
 BUNDLE_NAMESPACE = uuid.UUID("6f1c6a52-3f0e-4c1e-9a51-7c2b1f0e9d11")
-SECTIONS = ("sources", "places", "organisations", "events", "persons", "violations",
-            "testimonies")
+SECTIONS = ("sources", "places", "organisations", "events", "persons", "violations", "testimonies")
 MODELS: dict[str, Any] = {
-    "sources": Source, "places": Place, "organisations": Organisation, "events": Event,
-    "persons": Person, "violations": Violation, "testimonies": Testimony,
+    "sources": Source,
+    "places": Place,
+    "organisations": Organisation,
+    "events": Event,
+    "persons": Person,
+    "violations": Violation,
+    "testimonies": Testimony,
 }
 
 
@@ -94,13 +97,19 @@ def _with_ids(item: Mapping[str, Any], *reference_fields: str) -> dict[str, Any]
 
 def _cite_all(gate: Gate, record: Any, citations: Iterable[Mapping[str, Any]]) -> None:
     for citation in citations or []:
-        services.cite(gate, key_to_id(citation.get("source"), "citations"), record,
-                      field=citation.get("field", ""), locator=citation.get("locator", ""),
-                      quote=citation.get("quote", ""))
+        services.cite(
+            gate,
+            key_to_id(citation.get("source"), "citations"),
+            record,
+            field=citation.get("field", ""),
+            locator=citation.get("locator", ""),
+            quote=citation.get("quote", ""),
+        )
 
 
-def _import_item(gate: Gate, collection: Collection, section: str,
-                 item: Mapping[str, Any]) -> tuple[Any, bool]:
+def _import_item(
+    gate: Gate, collection: Collection, section: str, item: Mapping[str, Any]
+) -> tuple[Any, bool]:
     model = MODELS[section]
     item_id = key_to_id(item.get("key"))
     manager = getattr(model, "all_objects", model.objects)
@@ -111,8 +120,7 @@ def _import_item(gate: Gate, collection: Collection, section: str,
         "sources": lambda: services.record_source(gate, collection, _with_ids(item)),
         "places": lambda: services.create_place(gate, _with_ids(item, "parent")),
         "organisations": lambda: services.create_organisation(gate, _with_ids(item, "parent")),
-        "events": lambda: services.record_event_record(gate, collection,
-                                                       _with_ids(item, "place")),
+        "events": lambda: services.record_event_record(gate, collection, _with_ids(item, "place")),
         "persons": lambda: services.record_person(gate, collection, item | {"id": item_id}),
         "violations": lambda: services.record_violation(gate, _violation_data(item)),
         "testimonies": lambda: services.record_testimony(gate, _with_ids(item, "person")),
@@ -123,9 +131,11 @@ def _import_item(gate: Gate, collection: Collection, section: str,
 def _violation_data(item: Mapping[str, Any]) -> dict[str, Any]:
     data = _with_ids(item, "victim", "event", "place")
     data["involvements"] = [
-        {"organisation": key_to_id(p.get("organisation"), "perpetrators"),
-         "perpetrator_name": p.get("person_name") or p.get("perpetrator_name", ""),
-         "degree": p.get("degree", "")}
+        {
+            "organisation": key_to_id(p.get("organisation"), "perpetrators"),
+            "perpetrator_name": p.get("person_name") or p.get("perpetrator_name", ""),
+            "degree": p.get("degree", ""),
+        }
         for p in item.get("perpetrators", item.get("involvements", [])) or []
     ]
     return data
@@ -146,12 +156,18 @@ def import_bundle(gate: Gate, collection: Collection, bundle: Mapping[str, Any])
                     _cite_all(gate, record, item.get("citations", []))
             except ValidationFailed as error:
                 raise ValidationFailed(
-                    error.code, f"{section} #{index + 1} ({item.get('key', '?')}): {error.message}",
+                    error.code,
+                    f"{section} #{index + 1} ({item.get('key', '?')}): {error.message}",
                     error.field,
                 ) from None
             report.count(section, is_new)
-    record_event(AuditAction.IMPORT, actor=gate.user, obj=collection, collection_id=collection.pk,
-                 details={"created": report.created, "unchanged": report.unchanged})
+    record_event(
+        AuditAction.IMPORT,
+        actor=gate.user,
+        obj=collection,
+        collection_id=collection.pk,
+        details={"created": report.created, "unchanged": report.unchanged},
+    )
     return report
 
 
@@ -160,8 +176,12 @@ def import_bundle(gate: Gate, collection: Collection, bundle: Mapping[str, Any])
 
 def _citations(gate: Gate, record: Any, with_identity: bool) -> list[dict[str, Any]]:
     return [
-        {"source": str(c.source_id), "field": c.field, "locator": c.locator,
-         "quote": c.quote if with_identity else ""}
+        {
+            "source": str(c.source_id),
+            "field": c.field,
+            "locator": c.locator,
+            "quote": c.quote if with_identity else "",
+        }
         for c in queries.citations_of(gate, record)
     ]
 
@@ -170,17 +190,30 @@ def person_to_dict(gate: Gate, person: Person) -> dict[str, Any]:
     """A person for export: identities only for users allowed to see them."""
     with_identity = gate.sees_identities(person.collection_id)
     data: dict[str, Any] = {
-        "key": str(person.pk), "pseudonym": person.pseudonym, "sex": person.sex,
-        "status": person.status, "age": person.age,
+        "key": str(person.pk),
+        "pseudonym": person.pseudonym,
+        "sex": person.sex,
+        "status": person.status,
+        "age": person.age,
         "groups": sorted(term.code for term in person.groups.all()),
         "citations": _citations(gate, person, with_identity),
     }
     if with_identity:
         data |= {
-            "names": [{"value": n.value, "script": n.script, "language": n.language,
-                       "kind": n.kind, "is_primary": n.is_primary} for n in person.names.all()],
-            "birth_date": person.birth_date or "", "iin": person.iin or "",
-            "occupation": person.occupation or "", "notes": person.notes or "",
+            "names": [
+                {
+                    "value": n.value,
+                    "script": n.script,
+                    "language": n.language,
+                    "kind": n.kind,
+                    "is_primary": n.is_primary,
+                }
+                for n in person.names.all()
+            ],
+            "birth_date": person.birth_date or "",
+            "iin": person.iin or "",
+            "occupation": person.occupation or "",
+            "notes": person.notes or "",
         }
     return data
 
@@ -189,16 +222,22 @@ def violation_to_dict(gate: Gate, violation: Violation) -> dict[str, Any]:
     """A violation for export (its description only with identities)."""
     with_identity = gate.sees_identities(violation.collection_id)
     return {
-        "key": str(violation.pk), "victim": str(violation.victim_id),
-        "event": str(violation.event_id or ""), "type": violation.type.code,
+        "key": str(violation.pk),
+        "victim": str(violation.victim_id),
+        "event": str(violation.event_id or ""),
+        "type": violation.type.code,
         "methods": sorted(t.code for t in violation.methods.all()),
         "consequences": sorted(t.code for t in violation.consequences.all()),
-        "date": violation.date, "place": str(violation.place_id or ""),
+        "date": violation.date,
+        "place": str(violation.place_id or ""),
         "status": violation.status,
         "description": (violation.description or "") if with_identity else "",
         "perpetrators": [
-            {"organisation": str(inv.organisation_id or ""), "degree": inv.degree,
-             "person_name": (inv.perpetrator_name or "") if with_identity else ""}
+            {
+                "organisation": str(inv.organisation_id or ""),
+                "degree": inv.degree,
+                "person_name": (inv.perpetrator_name or "") if with_identity else "",
+            }
             for inv in violation.involvements.all()
         ],
         "citations": _citations(gate, violation, with_identity),
@@ -209,44 +248,120 @@ def _simple(record: Any, fields: Iterable[str]) -> dict[str, Any]:
     data = {"key": str(record.pk)}
     for name in fields:
         value = getattr(record, name)
-        data[name] = value.code if hasattr(value, "code") else (
-            str(value) if isinstance(value, uuid.UUID) else value)
+        data[name] = (
+            value.code
+            if hasattr(value, "code")
+            else (str(value) if isinstance(value, uuid.UUID) else value)
+        )
     return data
 
 
-def export_bundle(gate: Gate) -> dict[str, Any]:
-    """Everything the user may export, as a bundle (audited)."""
+EXPORT_PURPOSES = ("documentation", "share_partners", "submit_un_courts", "statistics")
+
+
+def export_bundle(gate: Gate, purpose: str = "documentation") -> dict[str, Any]:
+    """Everything the user may export for a purpose, as a bundle (audited).
+
+    People whose consent does not allow the purpose are left out, with their violations;
+    how many were left out is logged.
+    """
+    if purpose not in EXPORT_PURPOSES:
+        raise ValidationFailed(
+            "invalid_choice", f"Purposes are: {', '.join(EXPORT_PURPOSES)}.", "purpose"
+        )
     exportable = gate.collections(Capability.EXPORT)
     narrow = Gate(user=gate.user, roles={k: v for k, v in gate.roles.items() if k in exportable})
-    persons = [person_to_dict(narrow, p) for p in queries.people(narrow)]
+    allowed = [p for p in queries.people(narrow) if queries.consent_allows(p, purpose)]
+    left_out = queries.people(narrow).count() - len(allowed)
+    allowed_ids = {p.pk for p in allowed}
+    persons = [person_to_dict(narrow, p) for p in allowed]
     bundle: dict[str, Any] = {
         "format": "qantar-bundle/1",
-        "sources": [_simple(s, ("title", "source_type", "publisher", "published", "language",
-                                "url", "reliability")) for s in queries.sources(narrow)],
-        "places": [_simple(p, ("name", "kind")) | {"parent": str(p.parent_id or ""),
-                   "site_type": p.site_type.code if p.site_type else ""}
-                   for p in queries.places()],
-        "organisations": [_simple(o, ("name", "kind")) | {
-            "parent": str(o.parent_id or ""), "agency": o.agency.code if o.agency else ""}
-            for o in queries.organisations()],
-        "events": [_simple(e, ("title", "date")) | {
-            "place": str(e.place_id or ""),
-            "description": (e.description or "") if narrow.sees_identities(e.collection_id)
-            else "",
-            "citations": _citations(narrow, e, narrow.sees_identities(e.collection_id))}
-            for e in queries.events(narrow)],
+        "sources": [
+            _simple(
+                s,
+                (
+                    "title",
+                    "source_type",
+                    "publisher",
+                    "published",
+                    "language",
+                    "url",
+                    "reliability",
+                ),
+            )
+            for s in queries.sources(narrow)
+        ],
+        "places": [
+            _simple(p, ("name", "kind"))
+            | {
+                "parent": str(p.parent_id or ""),
+                "site_type": p.site_type.code if p.site_type else "",
+            }
+            for p in queries.places()
+        ],
+        "organisations": [
+            _simple(o, ("name", "kind"))
+            | {"parent": str(o.parent_id or ""), "agency": o.agency.code if o.agency else ""}
+            for o in queries.organisations()
+        ],
+        "events": [
+            _simple(e, ("title", "date"))
+            | {
+                "place": str(e.place_id or ""),
+                "description": (e.description or "")
+                if narrow.sees_identities(e.collection_id)
+                else "",
+                "citations": _citations(narrow, e, narrow.sees_identities(e.collection_id)),
+            }
+            for e in queries.events(narrow)
+        ],
         "persons": persons,
-        "violations": [violation_to_dict(narrow, v) for v in queries.violations(narrow)],
+        "violations": [
+            violation_to_dict(narrow, v)
+            for v in queries.violations(narrow)
+            if v.victim_id in allowed_ids
+        ],
     }
-    record_event(AuditAction.EXPORT, actor=gate.user,
-                 details={"collections": sorted(str(c) for c in exportable),
-                          "persons": len(persons)})
+    if left_out:
+        record_event(
+            AuditAction.REFUSED,
+            actor=gate.user,
+            details={
+                "action": "export",
+                "purpose": purpose,
+                "persons": left_out,
+                "reason": "no_consent",
+            },
+        )
+    record_event(
+        AuditAction.EXPORT,
+        actor=gate.user,
+        details={
+            "collections": sorted(str(c) for c in exportable),
+            "purpose": purpose,
+            "persons": len(persons),
+        },
+    )
     return bundle
 
 
-PERSON_LIST_COLUMNS = ("record_id", "list", "full_name", "given_name", "surname", "patronymic",
-                       "birth_date", "birth_year", "age", "sex", "region", "city",
-                       "date_of_death", "iin")
+PERSON_LIST_COLUMNS = (
+    "record_id",
+    "list",
+    "full_name",
+    "given_name",
+    "surname",
+    "patronymic",
+    "birth_date",
+    "birth_year",
+    "age",
+    "sex",
+    "region",
+    "city",
+    "date_of_death",
+    "iin",
+)
 
 
 @dataclass
@@ -265,18 +380,32 @@ def people_rows(gate: Gate) -> PeopleRows:
     exportable = set(gate.collections(Capability.EXPORT))
     rows = []
     for person in queries.people(gate).filter(collection_id__in=exportable):
+        if not queries.consent_allows(person, "documentation"):
+            continue
         with_identity = gate.sees_identities(person.collection_id)
         primary = next(iter(person.names.all()), None)
         birth = person.birth_date or "" if with_identity else ""
-        rows.append({
-            "record_id": str(person.pk) if with_identity else person.pseudonym,
-            "list": "qantar", "full_name": primary.value if with_identity and primary else "",
-            "given_name": "", "surname": "", "patronymic": "",
-            "birth_date": birth if len(birth) == 10 else "",
-            "birth_year": birth[:4] if birth else "", "age": person.age or "",
-            "sex": person.sex, "region": "", "city": "", "date_of_death": "",
-            "iin": (person.iin or "") if with_identity else "",
-        })
-    record_event(AuditAction.EXPORT, actor=gate.user,
-                 details={"format": "person-list-csv", "persons": len(rows)})
+        rows.append(
+            {
+                "record_id": str(person.pk) if with_identity else person.pseudonym,
+                "list": "qantar",
+                "full_name": primary.value if with_identity and primary else "",
+                "given_name": "",
+                "surname": "",
+                "patronymic": "",
+                "birth_date": birth if len(birth) == 10 else "",
+                "birth_year": birth[:4] if birth else "",
+                "age": person.age or "",
+                "sex": person.sex,
+                "region": "",
+                "city": "",
+                "date_of_death": "",
+                "iin": (person.iin or "") if with_identity else "",
+            }
+        )
+    record_event(
+        AuditAction.EXPORT,
+        actor=gate.user,
+        details={"format": "person-list-csv", "persons": len(rows)},
+    )
     return PeopleRows(PERSON_LIST_COLUMNS, rows)

@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from qantar.common.fields import PartialDateField, SealedTextField
 from qantar.common.models import CollectionRecord, QantarModel
 from qantar.records.choices import (
+    ConsentDecision,
+    ConsentMethod,
+    ConsentPurpose,
     InvolvementDegree,
     Language,
     NameKind,
@@ -32,12 +35,21 @@ class Place(QantarModel):
     name = models.CharField(_("name"), max_length=300)
     kind = models.CharField(_("kind"), max_length=16, choices=PlaceKind.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("part of"),
     )
     site_type = models.ForeignKey(
-        "vocab.Term", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        limit_choices_to={"vocabulary": "site_type"}, verbose_name=_("site type"),
+        "vocab.Term",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"vocabulary": "site_type"},
+        verbose_name=_("site type"),
     )
 
     class Meta:
@@ -61,11 +73,20 @@ class Organisation(QantarModel):
     name = models.CharField(_("name"), max_length=300)
     kind = models.CharField(_("kind"), max_length=24, choices=OrganisationKind.choices)
     agency = models.ForeignKey(
-        "vocab.Term", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        limit_choices_to={"vocabulary": "agency"}, verbose_name=_("agency type"),
+        "vocab.Term",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"vocabulary": "agency"},
+        verbose_name=_("agency type"),
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="units",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
         verbose_name=_("part of"),
     )
 
@@ -81,7 +102,10 @@ class Source(CollectionRecord):
 
     title = models.CharField(_("title"), max_length=500)
     source_type = models.ForeignKey(
-        "vocab.Term", on_delete=models.PROTECT, related_name="+", verbose_name=_("type"),
+        "vocab.Term",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("type"),
         limit_choices_to={"vocabulary": "source_type"},
     )
     publisher = models.CharField(_("publisher"), max_length=300, blank=True)
@@ -108,7 +132,11 @@ class Event(CollectionRecord):
     title = models.CharField(_("title"), max_length=500)
     description = SealedTextField(_("description"))
     place = models.ForeignKey(
-        Place, null=True, blank=True, on_delete=models.PROTECT, related_name="events",
+        Place,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
         verbose_name=_("place"),
     )
     date = PartialDateField(_("date"), bounds=("date_earliest", "date_latest"))
@@ -133,7 +161,10 @@ class Person(CollectionRecord):
     # Age at the time of the events: needed unsealed for statistics (children).
     age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
     groups = models.ManyToManyField(
-        "vocab.Term", blank=True, related_name="+", limit_choices_to={"vocabulary": "victim_group"},
+        "vocab.Term",
+        blank=True,
+        related_name="+",
+        limit_choices_to={"vocabulary": "victim_group"},
         verbose_name=_("groups"),
     )
     birth_date = SealedTextField(_("birth date"))
@@ -141,6 +172,8 @@ class Person(CollectionRecord):
     occupation = SealedTextField(_("occupation"))
     contact = SealedTextField(_("contact and address"))
     notes = SealedTextField(_("notes"))
+    # Set when the person's data key was destroyed: their sealed data is gone for ever.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at"]
@@ -196,30 +229,49 @@ class Violation(CollectionRecord):
         Person, on_delete=models.PROTECT, related_name="violations", verbose_name=_("victim")
     )
     event = models.ForeignKey(
-        Event, null=True, blank=True, on_delete=models.PROTECT, related_name="violations",
+        Event,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="violations",
         verbose_name=_("event"),
     )
     type = models.ForeignKey(
-        "vocab.Term", on_delete=models.PROTECT, related_name="+", verbose_name=_("type"),
+        "vocab.Term",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("type"),
         limit_choices_to={"vocabulary": "violation_type"},
     )
     methods = models.ManyToManyField(
-        "vocab.Term", blank=True, related_name="+", verbose_name=_("methods"),
+        "vocab.Term",
+        blank=True,
+        related_name="+",
+        verbose_name=_("methods"),
         limit_choices_to={"vocabulary": "torture_method"},
     )
     consequences = models.ManyToManyField(
-        "vocab.Term", blank=True, related_name="+", verbose_name=_("consequences"),
+        "vocab.Term",
+        blank=True,
+        related_name="+",
+        verbose_name=_("consequences"),
         limit_choices_to={"vocabulary": "consequence"},
     )
     date = PartialDateField(_("date"), bounds=("date_earliest", "date_latest"))
     date_earliest = models.DateField(null=True, editable=False, db_index=True)
     date_latest = models.DateField(null=True, editable=False, db_index=True)
     place = models.ForeignKey(
-        Place, null=True, blank=True, on_delete=models.PROTECT, related_name="violations",
+        Place,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="violations",
         verbose_name=_("place"),
     )
     status = models.CharField(
-        _("status"), max_length=16, choices=ViolationStatus.choices,
+        _("status"),
+        max_length=16,
+        choices=ViolationStatus.choices,
         default=ViolationStatus.ALLEGED,
     )
     description = SealedTextField(_("description"))
@@ -237,16 +289,26 @@ class Involvement(QantarModel):
     violation = models.ForeignKey(Violation, on_delete=models.CASCADE, related_name="involvements")
     key_id = models.UUIDField(editable=False)
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="involvements",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="involvements",
         verbose_name=_("organisation or unit"),
     )
     perpetrator = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="perpetrated",
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="perpetrated",
         verbose_name=_("perpetrator (person)"),
     )
     perpetrator_name = SealedTextField(_("perpetrator's name as reported"))
     degree = models.CharField(
-        _("degree"), max_length=32, choices=InvolvementDegree.choices,
+        _("degree"),
+        max_length=32,
+        choices=InvolvementDegree.choices,
         default=InvolvementDegree.UNKNOWN,
     )
 
@@ -294,3 +356,47 @@ class Citation(QantarModel):
 
     def __str__(self) -> str:
         return f"citation of {self.source_id}"
+
+
+class Consent(QantarModel):
+    """One consent decision for one purpose; the newest decision per purpose is in force.
+
+    Decisions are never edited: a withdrawal or a change is a new row.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consents")
+    testimony = models.ForeignKey(
+        Testimony, null=True, blank=True, on_delete=models.PROTECT, related_name="consents"
+    )
+    key_id = models.UUIDField(editable=False)
+    purpose = models.CharField(_("purpose"), max_length=24, choices=ConsentPurpose.choices)
+    decision = models.CharField(_("decision"), max_length=12, choices=ConsentDecision.choices)
+    method = models.CharField(_("how it was given"), max_length=16, choices=ConsentMethod.choices)
+    decided_on = models.DateField(_("date"))
+    # Named partners for sharing, conditions; sealed because it can identify the person.
+    conditions = SealedTextField(_("partners and conditions"))
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    second_approval_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.decision}"
+
+
+class LegalHold(QantarModel):
+    """A hold that blocks erasure of a person's records and evidence, with its reason."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="legal_holds")
+    reason = models.CharField(_("reason"), max_length=500)
+    placed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"hold on {self.person_id}"

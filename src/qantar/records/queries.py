@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -20,8 +19,10 @@ from qantar.common.access import Gate
 from qantar.common.keyring import get_keyring
 from qantar.core.dates import parse_optional
 from qantar.core.names import search_keys, tokens
+from qantar.records.choices import ConsentDecision
 from qantar.records.models import (
     Citation,
+    Consent,
     Event,
     Involvement,
     Organisation,
@@ -45,7 +46,8 @@ def _matching_ids(gate: Gate, object_type: str, text: str) -> QuerySet[SearchTok
     for word in words:
         digests = [keyring.blind_index(key) for key in search_keys(word)]
         ids = SearchToken.objects.filter(
-            object_type=object_type, digest__in=digests,
+            object_type=object_type,
+            digest__in=digests,
             collection_id__in=gate.collections(Capability.VIEW_IDENTITIES),
         ).values("object_id")
         result = ids if result is None else result.filter(object_id__in=ids)
@@ -104,8 +106,9 @@ def events(gate: Gate, filters: Mapping[str, Any] | None = None) -> QuerySet[Eve
     if filters.get("place"):
         queryset = _place_filter(queryset, filters["place"])
     if filters.get("type"):
-        queryset = queryset.filter(violations__type__code=filters["type"],
-                                   violations__deleted_at__isnull=True)
+        queryset = queryset.filter(
+            violations__type__code=filters["type"], violations__deleted_at__isnull=True
+        )
     return _date_filter(queryset, filters).distinct().order_by("date_earliest", "title")
 
 
@@ -114,13 +117,20 @@ def violations(gate: Gate, filters: Mapping[str, Any] | None = None) -> QuerySet
     filters = filters or {}
     queryset = gate.scope(Violation.objects.select_related("type", "place", "event", "victim"))
     queryset = queryset.prefetch_related(
-        "methods", "consequences",
+        "methods",
+        "consequences",
         Prefetch("victim__names", queryset=PersonName.objects.order_by("-is_primary")),
         Prefetch("involvements", queryset=Involvement.objects.select_related("organisation")),
     )
-    simple = {"type": "type__code", "method": "methods__code", "status": "status",
-              "group": "victim__groups__code", "agency": "involvements__organisation__agency__code",
-              "event": "event_id", "collection": "collection_id"}
+    simple = {
+        "type": "type__code",
+        "method": "methods__code",
+        "status": "status",
+        "group": "victim__groups__code",
+        "agency": "involvements__organisation__agency__code",
+        "event": "event_id",
+        "collection": "collection_id",
+    }
     for name, lookup in simple.items():
         if filters.get(name):
             queryset = queryset.filter(**{lookup: filters[name]})
@@ -138,8 +148,9 @@ def sources(gate: Gate, filters: Mapping[str, Any] | None = None) -> QuerySet[So
     filters = filters or {}
     queryset = gate.scope(Source.objects.select_related("source_type"))
     if filters.get("q"):
-        queryset = queryset.filter(Q(title__icontains=filters["q"]) |
-                                   Q(publisher__icontains=filters["q"]))
+        queryset = queryset.filter(
+            Q(title__icontains=filters["q"]) | Q(publisher__icontains=filters["q"])
+        )
     return queryset.order_by("title")
 
 
@@ -157,7 +168,8 @@ def violation(gate: Gate, pk: Any) -> Violation:
     """One violation the user may see, or NotFound."""
     return gate.fetch(
         Violation.objects.select_related("type", "place", "event", "victim").prefetch_related(
-            "methods", "consequences",
+            "methods",
+            "consequences",
             Prefetch("involvements", queryset=Involvement.objects.select_related("organisation")),
         ),
         pk,
@@ -177,7 +189,8 @@ def testimonies_of(gate: Gate, person_record: Person) -> QuerySet[Testimony]:
 def citations_of(gate: Gate, record: Any) -> QuerySet[Citation]:
     """The sources cited for a record, restricted to sources the user may see."""
     return Citation.objects.filter(
-        object_type=record._meta.model_name, object_id=record.pk,
+        object_type=record._meta.model_name,
+        object_id=record.pk,
         source__collection_id__in=gate.collections(),
     ).select_related("source", "source__source_type")
 
@@ -216,8 +229,15 @@ def history(gate: Gate, record: Any) -> list[HistoryItem]:
         changes: dict[str, list[Any]] = json.loads(revision.changes or "{}") if show_values else {}
         if not show_values:
             changes = {name: ["—", "—"] for name in json.loads(revision.changes or "{}")}
-        items.append(HistoryItem(revision.at, revision.actor.username if revision.actor else "—",
-                                 revision.action, revision.reason, changes))
+        items.append(
+            HistoryItem(
+                revision.at,
+                revision.actor.username if revision.actor else "—",
+                revision.action,
+                revision.reason,
+                changes,
+            )
+        )
     return items
 
 
@@ -247,6 +267,29 @@ def counts(gate: Gate) -> dict[str, int]:
     }
 
 
-def today() -> date:
-    """Today's date (a seam for tests)."""
-    return date.today()
+def consent_in_force(person: Person, purpose: str, testimony: Testimony | None = None) -> bool:
+    """True when the newest decision for the purpose (testimony-level first) is a grant."""
+    decisions = Consent.objects.filter(person=person, purpose=purpose)
+    if testimony is not None:
+        specific = decisions.filter(testimony=testimony).order_by("-created_at").first()
+        if specific is not None:
+            return specific.decision == ConsentDecision.GRANTED
+    latest = decisions.filter(testimony__isnull=True).order_by("-created_at").first()
+    return latest is not None and latest.decision == ConsentDecision.GRANTED
+
+
+def consent_allows(person: Person, purpose: str) -> bool:
+    """Whether data about the person may be used for a purpose.
+
+    Internal documentation is allowed unless the person refused or withdrew it (people known
+    only from public sources, such as the dead in published lists, cannot be asked); every
+    other purpose needs an explicit grant that is in force.
+    """
+    if purpose != "documentation":
+        return consent_in_force(person, purpose)
+    latest = (
+        Consent.objects.filter(person=person, purpose=purpose, testimony__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
+    return latest is None or latest.decision == ConsentDecision.GRANTED

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from qantar.accounts.models import Collection
-from qantar.common.access import Gate
 from qantar.accounts.services import create_collection
+from qantar.common.access import Gate
 from qantar.records import io
 
 SEED_DATA = Path(__file__).parent / "seed_data.json"
@@ -26,8 +26,6 @@ def load_demo(admin: Any, path: Path = SEED_DATA) -> str:
     name = bundle["collection"]["name"]
     collection = Collection.objects.filter(name=name).first()
     if collection is None:
-        collection = create_collection(
-            admin, name, bundle["collection"].get("description", "")
-        )
+        collection = create_collection(admin, name, bundle["collection"].get("description", ""))
     report = io.import_bundle(Gate.for_user(admin), collection, bundle)
     return f"Demo data ({name}): {report.summary()}"

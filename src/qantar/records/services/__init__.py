@@ -52,17 +52,44 @@ from qantar.records.models import (
     Testimony,
     Violation,
 )
-from qantar.vocab.queries import term
 from qantar.vocab.choices import Vocabulary
+from qantar.vocab.queries import term
 
 _PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-PERSON_FIELDS = ("sex", "status", "age", "groups", "birth_date", "iin", "occupation", "contact",
-                 "notes", "names")
+PERSON_FIELDS = (
+    "sex",
+    "status",
+    "age",
+    "groups",
+    "birth_date",
+    "iin",
+    "occupation",
+    "contact",
+    "notes",
+    "names",
+)
 EVENT_FIELDS = ("title", "description", "place", "date")
-VIOLATION_FIELDS = ("event", "type", "methods", "consequences", "date", "place", "status",
-                    "description", "involvements")
-SOURCE_FIELDS = ("title", "source_type", "publisher", "published", "language", "url",
-                 "reliability", "description")
+VIOLATION_FIELDS = (
+    "event",
+    "type",
+    "methods",
+    "consequences",
+    "date",
+    "place",
+    "status",
+    "description",
+    "involvements",
+)
+SOURCE_FIELDS = (
+    "title",
+    "source_type",
+    "publisher",
+    "published",
+    "language",
+    "url",
+    "reliability",
+    "description",
+)
 TESTIMONY_FIELDS = ("text", "language", "taken_on", "taken_by")
 
 
@@ -74,7 +101,8 @@ def _choice(value: Any, choices: Any, field: str, default: str | None = None) ->
         return default
     if value not in choices.values:
         raise ValidationFailed(
-            "invalid_choice", f"“{str(value)[:60]}” is not one of: {', '.join(choices.values)}.",
+            "invalid_choice",
+            f"“{str(value)[:60]}” is not one of: {', '.join(choices.values)}.",
             field,
         )
     return str(value)
@@ -125,7 +153,9 @@ def _visible(gate: Gate, model: type[Model], value: Any, field: str) -> Any:
         raise ValidationFailed("unknown_reference", "That record does not exist.", field) from None
 
 
-def _require_edit(gate: Gate, collection_id: uuid.UUID, capability: str = Capability.EDIT_RECORDS) -> None:
+def _require_edit(
+    gate: Gate, collection_id: uuid.UUID, capability: str = Capability.EDIT_RECORDS
+) -> None:
     gate.require(collection_id, capability)
 
 
@@ -152,14 +182,21 @@ def _reindex(obj: Model, object_type: str, collection_id: uuid.UUID, texts: Iter
     digests = {keyring.blind_index(key) for text in texts if text for key in search_keys(text)}
     SearchToken.objects.filter(object_type=object_type, object_id=obj.pk).delete()
     SearchToken.objects.bulk_create(
-        SearchToken(collection_id=collection_id, object_type=object_type, object_id=obj.pk,
-                    digest=digest)
+        SearchToken(
+            collection_id=collection_id, object_type=object_type, object_id=obj.pk, digest=digest
+        )
         for digest in sorted(digests)
     )
 
 
-def _save_with_history(gate: Gate, obj: Any, before: dict[str, Any], fields: Sequence[str],
-                       action: str, reason: str = "") -> None:
+def _save_with_history(
+    gate: Gate,
+    obj: Any,
+    before: dict[str, Any],
+    fields: Sequence[str],
+    action: str,
+    reason: str = "",
+) -> None:
     after = snapshot_of(obj, fields)
     changes = differences(before, after)
     if changes or action == AuditAction.CREATE:
@@ -171,14 +208,23 @@ def snapshot_of(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
     plain = [name for name in fields if name not in {"names", "involvements"}]
     values = snapshot(obj, plain)
     if "names" in fields:
-        values["names"] = sorted(
-            f"{name.value} [{name.script}/{name.language}/{name.kind}]" for name in obj.names.all()
-        ) if not obj._state.adding else []
+        values["names"] = (
+            sorted(
+                f"{name.value} [{name.script}/{name.language}/{name.kind}]"
+                for name in obj.names.all()
+            )
+            if not obj._state.adding
+            else []
+        )
     if "involvements" in fields:
-        values["involvements"] = sorted(
-            f"{inv.organisation_id or ''}|{inv.perpetrator_name or ''}|{inv.degree}"
-            for inv in obj.involvements.all()
-        ) if not obj._state.adding else []
+        values["involvements"] = (
+            sorted(
+                f"{inv.organisation_id or ''}|{inv.perpetrator_name or ''}|{inv.degree}"
+                for inv in obj.involvements.all()
+            )
+            if not obj._state.adding
+            else []
+        )
     return values
 
 
@@ -196,12 +242,14 @@ def create_place(gate: Gate, data: Mapping[str, Any]) -> Place:
     _require_any_editor(gate)
     place = Place(
         id=_given_id(data),
-        name=clean_text(data.get("name"), "name", max_length=NAME_MAX, required=True,
-                        label="The name"),
+        name=clean_text(
+            data.get("name"), "name", max_length=NAME_MAX, required=True, label="The name"
+        ),
         kind=_choice(data.get("kind"), PlaceKind, "kind"),
         parent=_reference(Place, data.get("parent"), "parent"),
         site_type=term(Vocabulary.SITE_TYPE, data["site_type"], "site_type")
-        if data.get("site_type") else None,
+        if data.get("site_type")
+        else None,
     )
     place.save()
     record_event(AuditAction.CREATE, actor=gate.user, obj=place)
@@ -214,8 +262,9 @@ def create_organisation(gate: Gate, data: Mapping[str, Any]) -> Organisation:
     _require_any_editor(gate)
     organisation = Organisation(
         id=_given_id(data),
-        name=clean_text(data.get("name"), "name", max_length=NAME_MAX, required=True,
-                        label="The name"),
+        name=clean_text(
+            data.get("name"), "name", max_length=NAME_MAX, required=True, label="The name"
+        ),
         kind=_choice(data.get("kind"), OrganisationKind, "kind"),
         agency=term(Vocabulary.AGENCY, data["agency"], "agency") if data.get("agency") else None,
         parent=_reference(Organisation, data.get("parent"), "parent"),
@@ -234,13 +283,15 @@ def _clean_names(names: Sequence[Mapping[str, Any]] | None) -> list[dict[str, An
         value = clean_text(name.get("value"), "names", max_length=NAME_MAX, label="A name")
         if not value:
             continue
-        cleaned.append({
-            "value": value,
-            "script": _choice(name.get("script") or _guess_script(value), Script, "names"),
-            "language": _choice(name.get("language"), Language, "names", Language.OTHER),
-            "kind": _choice(name.get("kind"), NameKind, "names", NameKind.AS_WRITTEN),
-            "is_primary": bool(name.get("is_primary")) or index == 0,
-        })
+        cleaned.append(
+            {
+                "value": value,
+                "script": _choice(name.get("script") or _guess_script(value), Script, "names"),
+                "language": _choice(name.get("language"), Language, "names", Language.OTHER),
+                "kind": _choice(name.get("kind"), NameKind, "names", NameKind.AS_WRITTEN),
+                "is_primary": bool(name.get("is_primary")) or index == 0,
+            }
+        )
     if not cleaned:
         raise ValidationFailed("required", "A person needs at least one name.", "names")
     primary_seen = False
@@ -258,14 +309,18 @@ def _guess_script(value: str) -> str:
     return Script.OTHER
 
 
-def _apply_person(person: Person, data: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[Any]]:
+def _apply_person(
+    person: Person, data: Mapping[str, Any]
+) -> tuple[list[dict[str, Any]], list[Any]]:
     names = _clean_names(data.get("names"))
     person.sex = _choice(data.get("sex"), Sex, "sex", Sex.UNKNOWN)
     person.status = _choice(data.get("status"), PersonStatus, "status", PersonStatus.UNKNOWN)
     person.age = _age(data.get("age"))
     person.birth_date = _date(data.get("birth_date"), "birth_date") or None
     person.iin = clean_text(data.get("iin"), "iin", max_length=32) or None
-    person.occupation = clean_text(data.get("occupation"), "occupation", max_length=NAME_MAX) or None
+    person.occupation = (
+        clean_text(data.get("occupation"), "occupation", max_length=NAME_MAX) or None
+    )
     person.contact = clean_text(data.get("contact"), "contact", max_length=5000) or None
     person.notes = clean_text(data.get("notes"), "notes", max_length=NARRATIVE_MAX) or None
     groups = _terms(Vocabulary.VICTIM_GROUP, data.get("groups"), "groups")
@@ -280,7 +335,9 @@ def _write_names(person: Person, names: list[dict[str, Any]]) -> None:
 
 
 @transaction.atomic
-def record_person(gate: Gate, collection: Collection | uuid.UUID, data: Mapping[str, Any]) -> Person:
+def record_person(
+    gate: Gate, collection: Collection | uuid.UUID, data: Mapping[str, Any]
+) -> Person:
     """Record a person with their names and identifying details (sealed under a new key)."""
     collection_id = collection.pk if isinstance(collection, Collection) else collection
     _require_edit(gate, collection_id)
@@ -311,22 +368,28 @@ def update_person(gate: Gate, person: Person, data: Mapping[str, Any], reason: s
 
 
 def _apply_event(gate: Gate, event: Event, data: Mapping[str, Any]) -> None:
-    event.title = clean_text(data.get("title"), "title", max_length=TITLE_MAX, required=True,
-                             label="The title")
-    event.description = clean_text(data.get("description"), "description",
-                                   max_length=NARRATIVE_MAX) or None
+    event.title = clean_text(
+        data.get("title"), "title", max_length=TITLE_MAX, required=True, label="The title"
+    )
+    event.description = (
+        clean_text(data.get("description"), "description", max_length=NARRATIVE_MAX) or None
+    )
     event.place = _reference(Place, data.get("place"), "place")
     event.date = _date(data.get("date"), "date")
 
 
 @transaction.atomic
-def record_event_record(gate: Gate, collection: Collection | uuid.UUID,
-                        data: Mapping[str, Any]) -> Event:
+def record_event_record(
+    gate: Gate, collection: Collection | uuid.UUID, data: Mapping[str, Any]
+) -> Event:
     """Record an event (what happened, where, when)."""
     collection_id = collection.pk if isinstance(collection, Collection) else collection
     _require_edit(gate, collection_id)
-    event = Event(id=_given_id(data), collection_id=collection_id,
-                  key_id=Collection.objects.get(pk=collection_id).records_key_id)
+    event = Event(
+        id=_given_id(data),
+        collection_id=collection_id,
+        key_id=Collection.objects.get(pk=collection_id).records_key_id,
+    )
     _apply_event(gate, event, data)
     event.save(force_insert=True)
     _reindex(event, "event", collection_id, [event.title, event.description or ""])
@@ -347,18 +410,18 @@ def update_event(gate: Gate, event: Event, data: Mapping[str, Any], reason: str 
 
 
 def _apply_source(source: Source, data: Mapping[str, Any]) -> None:
-    source.title = clean_text(data.get("title"), "title", max_length=TITLE_MAX, required=True,
-                              label="The title")
-    source.source_type = term(Vocabulary.SOURCE_TYPE, data.get("source_type") or "",
-                              "source_type")
+    source.title = clean_text(
+        data.get("title"), "title", max_length=TITLE_MAX, required=True, label="The title"
+    )
+    source.source_type = term(Vocabulary.SOURCE_TYPE, data.get("source_type") or "", "source_type")
     source.publisher = clean_text(data.get("publisher"), "publisher", max_length=NAME_MAX)
     source.published = _date(data.get("published"), "published")
     source.language = _choice(data.get("language"), Language, "language", Language.ENGLISH)
     source.url = _url(data.get("url"))
-    source.reliability = _choice(data.get("reliability"), Reliability, "reliability",
-                                 Reliability.F)
-    source.description = clean_text(data.get("description"), "description",
-                                    max_length=NARRATIVE_MAX) or None
+    source.reliability = _choice(data.get("reliability"), Reliability, "reliability", Reliability.F)
+    source.description = (
+        clean_text(data.get("description"), "description", max_length=NARRATIVE_MAX) or None
+    )
 
 
 def _url(value: Any) -> str:
@@ -369,19 +432,24 @@ def _url(value: Any) -> str:
         try:
             URLValidator(schemes=["http", "https"])(text)
         except DjangoValidationError:
-            raise ValidationFailed("invalid_url", "That is not a web address (http or https).",
-                                   "url") from None
+            raise ValidationFailed(
+                "invalid_url", "That is not a web address (http or https).", "url"
+            ) from None
     return text
 
 
 @transaction.atomic
-def record_source(gate: Gate, collection: Collection | uuid.UUID,
-                  data: Mapping[str, Any]) -> Source:
+def record_source(
+    gate: Gate, collection: Collection | uuid.UUID, data: Mapping[str, Any]
+) -> Source:
     """Record a source with its reliability grade."""
     collection_id = collection.pk if isinstance(collection, Collection) else collection
     _require_edit(gate, collection_id)
-    source = Source(id=_given_id(data), collection_id=collection_id,
-                    key_id=Collection.objects.get(pk=collection_id).records_key_id)
+    source = Source(
+        id=_given_id(data),
+        collection_id=collection_id,
+        key_id=Collection.objects.get(pk=collection_id).records_key_id,
+    )
     _apply_source(source, data)
     source.save(force_insert=True)
     _save_with_history(gate, source, {}, SOURCE_FIELDS, AuditAction.CREATE)
@@ -406,10 +474,12 @@ def _apply_violation(gate: Gate, violation: Violation, data: Mapping[str, Any]) 
     violation.type = term(Vocabulary.VIOLATION_TYPE, data.get("type") or "", "type")
     violation.date = _date(data.get("date"), "date")
     violation.place = _reference(Place, data.get("place"), "place")
-    violation.status = _choice(data.get("status"), ViolationStatus, "status",
-                               ViolationStatus.ALLEGED)
-    violation.description = clean_text(data.get("description"), "description",
-                                       max_length=NARRATIVE_MAX) or None
+    violation.status = _choice(
+        data.get("status"), ViolationStatus, "status", ViolationStatus.ALLEGED
+    )
+    violation.description = (
+        clean_text(data.get("description"), "description", max_length=NARRATIVE_MAX) or None
+    )
     return {
         "methods": _terms(Vocabulary.TORTURE_METHOD, data.get("methods"), "methods"),
         "consequences": _terms(Vocabulary.CONSEQUENCE, data.get("consequences"), "consequences"),
@@ -421,11 +491,16 @@ def _clean_involvement(item: Mapping[str, Any]) -> dict[str, Any]:
     organisation = _reference(Organisation, item.get("organisation"), "involvements")
     name = clean_text(item.get("perpetrator_name"), "involvements", max_length=NAME_MAX)
     if organisation is None and not name:
-        raise ValidationFailed("required", "Name the organisation or the person responsible.",
-                               "involvements")
-    return {"organisation": organisation, "perpetrator_name": name or None,
-            "degree": _choice(item.get("degree"), InvolvementDegree, "involvements",
-                              InvolvementDegree.UNKNOWN)}
+        raise ValidationFailed(
+            "required", "Name the organisation or the person responsible.", "involvements"
+        )
+    return {
+        "organisation": organisation,
+        "perpetrator_name": name or None,
+        "degree": _choice(
+            item.get("degree"), InvolvementDegree, "involvements", InvolvementDegree.UNKNOWN
+        ),
+    }
 
 
 def _write_violation_relations(violation: Violation, related: dict[str, Any]) -> None:
@@ -444,8 +519,9 @@ def record_violation(gate: Gate, data: Mapping[str, Any]) -> Violation:
     if victim is None:
         raise ValidationFailed("required", "Choose the victim.", "victim")
     _require_edit(gate, victim.collection_id)
-    violation = Violation(id=_given_id(data), collection_id=victim.collection_id, victim=victim,
-                          key_id=victim.key_id)
+    violation = Violation(
+        id=_given_id(data), collection_id=victim.collection_id, victim=victim, key_id=victim.key_id
+    )
     related = _apply_violation(gate, violation, data)
     violation.save(force_insert=True)
     _write_violation_relations(violation, related)
@@ -454,8 +530,9 @@ def record_violation(gate: Gate, data: Mapping[str, Any]) -> Violation:
 
 
 @transaction.atomic
-def update_violation(gate: Gate, violation: Violation, data: Mapping[str, Any],
-                     reason: str = "") -> Violation:
+def update_violation(
+    gate: Gate, violation: Violation, data: Mapping[str, Any], reason: str = ""
+) -> Violation:
     """Change a violation, keeping history (the victim cannot change)."""
     _require_edit(gate, violation.collection_id)
     before = snapshot_of(violation, VIOLATION_FIELDS)
@@ -467,8 +544,9 @@ def update_violation(gate: Gate, violation: Violation, data: Mapping[str, Any],
 
 
 def _apply_testimony(testimony: Testimony, data: Mapping[str, Any]) -> None:
-    testimony.text = clean_text(data.get("text"), "text", max_length=NARRATIVE_MAX,
-                                required=True, label="The testimony")
+    testimony.text = clean_text(
+        data.get("text"), "text", max_length=NARRATIVE_MAX, required=True, label="The testimony"
+    )
     testimony.language = _choice(data.get("language"), Language, "language", Language.RUSSIAN)
     testimony.taken_on = _date(data.get("taken_on"), "taken_on")
     testimony.taken_by = clean_text(data.get("taken_by"), "taken_by", max_length=200)
@@ -481,8 +559,9 @@ def record_testimony(gate: Gate, data: Mapping[str, Any]) -> Testimony:
     if person is None:
         raise ValidationFailed("required", "Choose who gave the testimony.", "person")
     _require_edit(gate, person.collection_id)
-    testimony = Testimony(id=_given_id(data), collection_id=person.collection_id, person=person,
-                          key_id=person.key_id)
+    testimony = Testimony(
+        id=_given_id(data), collection_id=person.collection_id, person=person, key_id=person.key_id
+    )
     _apply_testimony(testimony, data)
     testimony.save(force_insert=True)
     _reindex(testimony, "testimony", person.collection_id, [testimony.text or ""])
@@ -491,28 +570,39 @@ def record_testimony(gate: Gate, data: Mapping[str, Any]) -> Testimony:
 
 
 @transaction.atomic
-def cite(gate: Gate, source: Source | uuid.UUID | str, record: Any, field: str = "",
-         locator: str = "", quote: str = "") -> Citation:
+def cite(
+    gate: Gate,
+    source: Source | uuid.UUID | str,
+    record: Any,
+    field: str = "",
+    locator: str = "",
+    quote: str = "",
+) -> Citation:
     """Cite a source in support of a record (or one field of it)."""
     _require_edit(gate, record.collection_id)
     source = _visible(gate, Source, source, "source")
     if source is None:
         raise ValidationFailed("required", "Choose the source.", "source")
     if field and field not in {f.name for f in record._meta.get_fields()}:
-        raise ValidationFailed("unknown_field", f"The record has no field “{field[:40]}”.",
-                               "field")
+        raise ValidationFailed("unknown_field", f"The record has no field “{field[:40]}”.", "field")
     citation = Citation(
-        source=source, object_type=record._meta.model_name, object_id=record.pk,
-        key_id=record.key_id, field=field,
+        source=source,
+        object_type=record._meta.model_name,
+        object_id=record.pk,
+        key_id=record.key_id,
+        field=field,
         locator=clean_text(locator, "locator", max_length=200),
         created_by=gate.user if getattr(gate.user, "pk", None) else None,
     )
     citation.quote = clean_text(quote, "quote", max_length=20_000) or None
     citation.save(force_insert=True)
-    record_event(AuditAction.CREATE, actor=gate.user, obj=citation,
-                 collection_id=record.collection_id,
-                 details={"cites": f"{record._meta.model_name}:{record.pk}",
-                          "source": str(source.pk)})
+    record_event(
+        AuditAction.CREATE,
+        actor=gate.user,
+        obj=citation,
+        collection_id=record.collection_id,
+        details={"cites": f"{record._meta.model_name}:{record.pk}", "source": str(source.pk)},
+    )
     return citation
 
 
@@ -531,3 +621,33 @@ def delete_record(gate: Gate, record: Any, reason: str) -> None:
     record.deletion_reason = reason
     record.save(update_fields=["deleted_at", "deleted_by", "deletion_reason"])
     record_revision(record, AuditAction.DELETE, gate.user, {"deleted": (False, True)}, reason)
+
+
+from qantar.records.services.protection import (  # noqa: E402  (re-exported for adapters)
+    erase_person,
+    lift_legal_hold,
+    place_legal_hold,
+    record_consent,
+    require_consent,
+)
+
+__all__ = [
+    "cite",
+    "create_organisation",
+    "create_place",
+    "delete_record",
+    "erase_person",
+    "lift_legal_hold",
+    "place_legal_hold",
+    "record_consent",
+    "record_event_record",
+    "record_person",
+    "record_source",
+    "record_testimony",
+    "record_violation",
+    "require_consent",
+    "update_event",
+    "update_person",
+    "update_source",
+    "update_violation",
+]
