@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from qantar.audit.models import AuditEntry, AuditHead, Revision
 from qantar.common.context import channel, client_address
-from qantar.core.auditlog import entry_leaf_hash, next_chain_hash
+from qantar.core.auditlog import entry_leaf_hash, next_chain_hash, verify_log
+from qantar.core.checkpoint import (
+    Checkpoint,
+    checkpoint_timestamp,
+    public_key_for,
+    sign_checkpoint,
+    signing_key_id,
+)
 
 _CONTROL = {i: None for i in range(32)} | {127: None}
 
@@ -104,3 +111,31 @@ def record_revision(
         details={"fields": sorted(changes), "revision": str(revision.pk)},
     )
     return revision
+
+
+def write_checkpoint(actor: Any, log_id: str = "qantar") -> str:
+    """Verify the log, then sign its tree head; returns the checkpoint file's text.
+
+    Refuses to vouch for a log that does not verify.
+    """
+    from qantar.audit.queries import _stream, signing_key
+    from qantar.core.errors import IntegrityFailure
+
+    report = verify_log(_stream())
+    if not report.is_intact:
+        raise IntegrityFailure("log_not_intact", report.message)
+    private = signing_key()
+    checkpoint = Checkpoint(
+        log_id=log_id,
+        size=report.size,
+        root_hex=report.root_hex,
+        timestamp=checkpoint_timestamp(timezone.now()),
+        key_id=signing_key_id(public_key_for(private)),
+    )
+    text = sign_checkpoint(private, checkpoint)
+    record_event(
+        "key_operation",
+        actor=actor,
+        details={"operation": "checkpoint", "size": report.size, "root": report.root_hex},
+    )
+    return text

@@ -18,7 +18,9 @@ COMMAND_MODULES = [
     "demo",
     "users",
     "keys",
+    "audit",
     "transfer",
+    "estimate",
 ]
 
 

@@ -1,0 +1,96 @@
+"""Reads of the audit log: browsing (administrators) and whole-log verification."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from qantar.accounts.choices import Capability
+from qantar.audit.models import AuditEntry
+from qantar.common.access import Gate
+from qantar.common.keyring import get_keyring
+from qantar.core.auditlog import VerifyReport, verify_log
+from qantar.core.checkpoint import Checkpoint, public_key_for, verify_checkpoint
+
+_ENTRY_VALUES = (
+    "seq",
+    "at",
+    "actor_id",
+    "action",
+    "object_type",
+    "object_id",
+    "ip",
+    "details",
+    "leaf_hash",
+    "chain_hash",
+)
+
+
+def entries(gate: Gate, filters: Mapping[str, Any] | None = None) -> QuerySet[AuditEntry]:
+    """Entries an administrator may browse: their collections' entries; all for instance admins.
+
+    Instance-wide entries (logins, key operations) are visible to instance administrators only.
+    """
+    filters = filters or {}
+    queryset = AuditEntry.objects.all()
+    if not getattr(gate.user, "is_superuser", False):
+        managed = [str(c) for c in gate.collections(Capability.MANAGE_COLLECTION)]
+        queryset = queryset.filter(collection_id__in=managed)
+    exact = {
+        "action": "action",
+        "object_type": "object_type",
+        "object_id": "object_id",
+        "actor": "actor_label",
+        "collection": "collection_id",
+    }
+    for name, lookup in exact.items():
+        if filters.get(name):
+            queryset = queryset.filter(**{lookup: filters[name]})
+    if filters.get("since"):
+        queryset = queryset.filter(at__date__gte=filters["since"])
+    if filters.get("until"):
+        queryset = queryset.filter(at__date__lte=filters["until"])
+    if filters.get("q"):
+        text = filters["q"]
+        queryset = queryset.filter(Q(object_id__icontains=text) | Q(actor_label__icontains=text))
+    return queryset.order_by("-seq")
+
+
+def _stream() -> Iterator[dict[str, Any]]:
+    rows = AuditEntry.objects.order_by("seq").values_list(*_ENTRY_VALUES)
+    for seq, at, actor, action, object_type, object_id, ip, details, leaf, chain in rows.iterator(
+        chunk_size=20_000
+    ):
+        yield {
+            "seq": seq,
+            "at": at.isoformat(),
+            "actor": actor,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "ip": ip,
+            "details": details,
+            "leaf_hash": leaf,
+            "chain_hash": chain,
+        }
+
+
+def signing_key() -> bytes:
+    """The instance's Ed25519 checkpoint signing key (kept wrapped in the key store)."""
+    ring = get_keyring()
+    return ring.key(ring.instance_key_id("audit-signing"))
+
+
+def signing_public_key() -> bytes:
+    """The public half of the signing key, to give to witnesses."""
+    return public_key_for(signing_key())
+
+
+def verify(checkpoint_text: str | None = None, public_key: bytes | None = None) -> VerifyReport:
+    """Recompute the whole log; against a signed checkpoint if one is given."""
+    checkpoint: Checkpoint | None = None
+    if checkpoint_text is not None:
+        checkpoint = verify_checkpoint(checkpoint_text, public_key or signing_public_key())
+    return verify_log(_stream(), checkpoint)
