@@ -38,4 +38,28 @@ def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001
         sync_terms()
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(monkeypatch):
+    """``client.force_login`` stands for a full login, second factor included.
+
+    Tests of the login itself (password, second factor, throttling) post to the real views.
+    """
+    import time
+
+    from django.test import Client
+
+    from qantar.accounts import middleware
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):  # noqa: ANN001, ANN202
+        original(self, user, backend)
+        session = self.session
+        session[middleware.AUTH_AT] = session[middleware.SEEN_AT] = time.time()
+        session[middleware.SECOND_FACTOR_DONE] = True
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 pytest_plugins = ["tests.fixtures.factories"]

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qantar.accounts.choices import Role
+from qantar.common.fields import SealedTextField
 from qantar.common.models import QantarModel
 
 
@@ -50,3 +51,49 @@ class Membership(QantarModel):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.role} {self.collection_id}"
+
+
+class TwoFactor(QantarModel):
+    """A user's TOTP second factor. The seed is sealed; used time steps are never reused."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    key_id = models.UUIDField(editable=False)
+    seed = SealedTextField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_used_step = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"two-factor of {self.user_id}"
+
+
+class BackupCode(QantarModel):
+    """A single-use backup code, stored as a SHA-256 digest (the codes are random, 50 bits)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="backup_codes")
+    digest = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"backup code of {self.user_id}"
+
+
+class FailedLogin(models.Model):
+    """A failed login attempt, for throttling (username as a keyed hash, never in clear)."""
+
+    username_digest = models.CharField(max_length=64, db_index=True)
+    ip = models.CharField(max_length=64, blank=True, db_index=True)
+    at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return "failed login"
+
+
+class UserSession(models.Model):
+    """Which sessions belong to which user, so an administrator can end them all."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"session of {self.user_id}"
