@@ -181,7 +181,7 @@ if IS_PRODUCTION:
 
 # Keys: the master key never lives in the database (docs/security.md).
 KEY_FILE = os.environ.get("QANTAR_KEY_FILE", str(DATA_DIR / "keys" / "master.key"))
-KEYSTORE_FILE = os.environ.get("QANTAR_KEYSTORE", str(DATA_DIR / "keys" / "keystore.json"))
+KEYSTORE_FILE = os.environ.get("QANTAR_KEYSTORE", str(DATA_DIR / "keys" / "keystore.sqlite3"))
 
 # Logs carry ids and codes only: request bodies and values never reach them.
 LOGGING = {

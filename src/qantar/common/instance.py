@@ -61,7 +61,8 @@ def ensure_admin(username: str) -> str:
 
 def prepare(*, demo: bool, admin_username: str) -> Iterator[str]:
     """Bring the instance up to date, yielding what was done."""
-    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    settings.DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    settings.DATA_DIR.chmod(0o700)
     if demo:
         warning = ensure_demo_key()
         if warning:

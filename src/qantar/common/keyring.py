@@ -59,7 +59,7 @@ class KeyStore:
     """Wrapped keys in a separate SQLite file (secure_delete on, WAL)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.path = path
         self._local = threading.local()
 
@@ -154,7 +154,7 @@ def read_key_file(path: Path) -> bytes:
 
 def write_key_file(path: Path, key: bytes, comment: str) -> None:
     """Write a master key file readable by its owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
         for line in comment.splitlines():

@@ -483,24 +483,28 @@ def _apply_violation(gate: Gate, violation: Violation, data: Mapping[str, Any]) 
     return {
         "methods": _terms(Vocabulary.TORTURE_METHOD, data.get("methods"), "methods"),
         "consequences": _terms(Vocabulary.CONSEQUENCE, data.get("consequences"), "consequences"),
-        "involvements": [_clean_involvement(item) for item in data.get("involvements") or []],
+        "involvements": [
+            cleaned
+            for item in data.get("involvements") or []
+            if (cleaned := _clean_involvement(item)) is not None
+        ],
     }
 
 
-def _clean_involvement(item: Mapping[str, Any]) -> dict[str, Any]:
+def _clean_involvement(item: Mapping[str, Any]) -> dict[str, Any] | None:
+    """One perpetrator row; an empty row (no one named, degree unknown) is ignored."""
     organisation = _reference(Organisation, item.get("organisation"), "involvements")
     name = clean_text(item.get("perpetrator_name"), "involvements", max_length=NAME_MAX)
+    degree = _choice(
+        item.get("degree"), InvolvementDegree, "involvements", InvolvementDegree.UNKNOWN
+    )
     if organisation is None and not name:
+        if degree == InvolvementDegree.UNKNOWN:
+            return None
         raise ValidationFailed(
             "required", "Name the organisation or the person responsible.", "involvements"
         )
-    return {
-        "organisation": organisation,
-        "perpetrator_name": name or None,
-        "degree": _choice(
-            item.get("degree"), InvolvementDegree, "involvements", InvolvementDegree.UNKNOWN
-        ),
-    }
+    return {"organisation": organisation, "perpetrator_name": name or None, "degree": degree}
 
 
 def _write_violation_relations(violation: Violation, related: dict[str, Any]) -> None:
