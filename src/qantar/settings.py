@@ -100,10 +100,12 @@ def database_settings() -> dict[str, dict[str, object]]:
     url = os.environ.get("DATABASE_URL")
     if url:
         return {"default": dj_database_url.parse(url, conn_max_age=60)}
+    path = Path(os.environ.get("QANTAR_SQLITE_PATH", DATA_DIR / "qantar.sqlite3"))
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # SQLite cannot create folders
     return {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": os.environ.get("QANTAR_SQLITE_PATH", str(DATA_DIR / "qantar.sqlite3")),
+            "NAME": str(path),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
