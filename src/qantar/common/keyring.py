@@ -105,6 +105,22 @@ class KeyStore:
             (row.id, row.kind, row.parent, row.owner, row.version, row.wrapped, _now()),
         )
 
+    def put_many(self, rows: list[KeyRow]) -> None:
+        """Insert many key rows in one transaction (one disk sync)."""
+        connection = self._connection()
+        now = _now()
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            connection.executemany(
+                "INSERT INTO keys (id, kind, parent, owner, version, wrapped, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(r.id, r.kind, r.parent, r.owner, r.version, r.wrapped, now) for r in rows],
+            )
+        except sqlite3.Error:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
     def destroy(self, key_id: str) -> None:
         """Overwrite and forget a key: what it sealed can never be opened again."""
         connection = self._connection()
@@ -307,6 +323,22 @@ class Keyring:
         """A fresh data key for one person (or one record), wrapped by its collection key."""
         parent = self.collection_key_id(collection_id)
         return uuid.UUID(self._create("data", owner, parent))
+
+    def new_data_keys(self, collection_id: str | uuid.UUID, owners: list[str]) -> list[uuid.UUID]:
+        """Fresh data keys for many owners at once (bulk imports), in one key-store write."""
+        parent = self.collection_key_id(collection_id)
+        wrapping = self.key(parent)
+        rows, keys = [], {}
+        for owner in owners:
+            key_id = str(uuid.uuid4())
+            key = crypto.new_key()
+            wrapped = crypto.seal(wrapping, key, self._wrap_context(key_id, "data", owner))
+            rows.append(KeyRow(key_id, "data", parent, owner, 1, wrapped))
+            keys[key_id] = key
+        self.store.put_many(rows)
+        with self._lock:
+            self._cache.update(keys)
+        return [uuid.UUID(row.id) for row in rows]
 
     def destroy(self, key_id: str | uuid.UUID) -> None:
         """Destroy a data key for ever (erasure)."""

@@ -170,10 +170,11 @@ def _given_id(data: Mapping[str, Any]) -> uuid.UUID:
         raise ValidationFailed("invalid_id", "The record id is not a UUID.", "id") from None
 
 
-def _new_pseudonym() -> str:
+def _new_pseudonym(checked: bool = True) -> str:
+    """A random pseudonym (40 bits); the unique constraint catches the rare collision."""
     while True:
         candidate = "P-" + "".join(secrets.choice(_PSEUDONYM_ALPHABET) for _ in range(8))
-        if not Person.all_objects.filter(pseudonym=candidate).exists():
+        if not checked or not Person.all_objects.filter(pseudonym=candidate).exists():
             return candidate
 
 
