@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
+from datetime import UTC
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from qantar.accounts.choices import Capability
@@ -58,23 +61,33 @@ def entries(gate: Gate, filters: Mapping[str, Any] | None = None) -> QuerySet[Au
     return queryset.order_by("-seq")
 
 
+_STREAM_SQL = (
+    "SELECT seq, at, actor_id, action, object_type, object_id, ip, details, leaf_hash, "
+    "chain_hash FROM audit_auditentry ORDER BY seq"
+)
+
+
+def _iso(at: Any) -> str:
+    """The timestamp exactly as it was hashed (``datetime.isoformat()`` of an aware UTC time).
+
+    SQLite returns Django's stored text (``YYYY-MM-DD HH:MM:SS[.ffffff]``, UTC); PostgreSQL
+    returns an aware datetime.
+    """
+    if isinstance(at, str):
+        return at.replace(" ", "T", 1) + "+00:00"
+    return str(at.astimezone(UTC).isoformat())
+
+
 def _stream() -> Iterator[dict[str, Any]]:
-    rows = AuditEntry.objects.order_by("seq").values_list(*_ENTRY_VALUES)
-    for seq, at, actor, action, object_type, object_id, ip, details, leaf, chain in rows.iterator(
-        chunk_size=20_000
-    ):
-        yield {
-            "seq": seq,
-            "at": at.isoformat(),
-            "actor": actor,
-            "action": action,
-            "object_type": object_type,
-            "object_id": object_id,
-            "ip": ip,
-            "details": details,
-            "leaf_hash": leaf,
-            "chain_hash": chain,
-        }
+    """Every entry in ``seq`` order, read with a plain cursor (a million rows in seconds)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_STREAM_SQL)
+        while rows := cursor.fetchmany(10_000):
+            for seq, at, actor, action, object_type, object_id, ip, details, leaf, chain in rows:
+                yield {"seq": seq, "at": _iso(at), "actor": actor, "action": action,
+                       "object_type": object_type, "object_id": object_id, "ip": ip,
+                       "details": json.loads(details) if isinstance(details, str) else details,
+                       "leaf_hash": leaf, "chain_hash": chain}
 
 
 def signing_key() -> bytes:
