@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "keys",
     "audit",
     "transfer",
+    "link",
     "estimate",
 ]
 

@@ -1,0 +1,227 @@
+"""``link``: from records to scored pairs and clusters, in process.
+
+Steps: prepare columns (:mod:`prepare`), block (:mod:`blocking`), compare
+(:mod:`comparisons`), estimate and score (:mod:`model`), cluster (:mod:`clustering`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from qantar.core.errors import ValidationFailed
+from qantar.core.linkage.blocking import DEFAULT_MAX_BLOCK_SIZE, candidate_pairs
+from qantar.core.linkage.clustering import cluster
+from qantar.core.linkage.comparisons import (
+    FEATURES,
+    LevelArray,
+    both_full_dates,
+    compare,
+    conflicts,
+)
+from qantar.core.linkage.model import (
+    Parameters,
+    estimate_m,
+    estimate_u,
+    feature_weights,
+    probability,
+)
+from qantar.core.linkage.prepare import IntArray, Prepared, prepare
+from qantar.core.linkage.records import Record
+
+FloatArray = npt.NDArray[np.float64]
+DEFAULT_THRESHOLD = 0.5
+SEPARATION = 0.01
+CONFLICT_BITS = -40.0
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One line of a pair's explanation: a feature, its agreement level, its weight in bits."""
+
+    feature: str
+    level: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class ScoredPair:
+    """Two records, how likely they are one person, and why."""
+
+    left_id: str
+    right_id: str
+    probability: float
+    match_weight: float
+    explanation: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Records judged to be one person, and the probability of its weakest link."""
+
+    cluster_id: str
+    record_ids: tuple[str, ...]
+    probability: float
+
+
+@dataclass(frozen=True)
+class LabelledPair:
+    """A reviewer's decision on two records."""
+
+    left_id: str
+    right_id: str
+    is_match: bool
+
+
+@dataclass
+class LinkResult:
+    """Scored candidate pairs (as arrays, explained on demand), clusters, and the model."""
+
+    data: Prepared
+    left: IntArray
+    right: IntArray
+    levels: LevelArray
+    weights: FloatArray
+    match_weight: FloatArray
+    probability: FloatArray
+    is_conflict: npt.NDArray[np.bool_]
+    labels: IntArray
+    record_probability: FloatArray
+    clusters: list[Cluster]
+    parameters: Parameters
+    threshold: float
+
+    def explain(self, index: int) -> ScoredPair:
+        """The scored pair at ``index`` with its explanation."""
+        records = self.data.records
+        evidence = [Evidence(feature.name, feature.levels[level], round(float(weight), 3))
+                    for feature, level, weight in
+                    zip(FEATURES, self.levels[index], self.weights[index], strict=True)
+                    if level >= 0]
+        if self.is_conflict[index]:
+            evidence.append(Evidence("no_conflict", "conflict", CONFLICT_BITS))
+        return ScoredPair(records[int(self.left[index])].record_id,
+                          records[int(self.right[index])].record_id,
+                          float(self.probability[index]), float(self.match_weight[index]),
+                          tuple(evidence))
+
+    def pairs(self, min_probability: float = 0.0) -> Iterator[ScoredPair]:
+        """Scored pairs at or above a probability, strongest first."""
+        chosen = np.flatnonzero(self.probability >= min_probability)
+        for index in chosen[np.argsort(-self.probability[chosen], kind="stable")]:
+            yield self.explain(int(index))
+
+    def assignments(self) -> Iterator[tuple[str, str, float]]:
+        """(record_id, cluster_id, match_probability) for every record, in input order."""
+        for record, label, value in zip(self.data.records, self.labels.tolist(),
+                                        self.record_probability.tolist(), strict=True):
+            yield record.record_id, f"c{label + 1}", round(value, 6)
+
+
+def _labelled_indexes(data: Prepared, labelled: Iterable[LabelledPair | tuple[str, str, bool]]
+                      ) -> tuple[IntArray, IntArray, npt.NDArray[np.bool_]]:
+    """Record indexes of reviewed pairs; unknown record ids are an error."""
+    position = {record.record_id: index for index, record in enumerate(data.records)}
+    rows = []
+    for item in labelled:
+        pair = item if isinstance(item, LabelledPair) else LabelledPair(*item)
+        for record_id in (pair.left_id, pair.right_id):
+            if record_id not in position:
+                raise ValidationFailed("unknown_record", f"Labelled pair names unknown record "
+                                       f"{record_id!r}.", "labelled_pairs")
+        a, b = sorted((position[pair.left_id], position[pair.right_id]))
+        rows.append((a, b, pair.is_match))
+    left = np.array([row[0] for row in rows], dtype=np.int64)
+    right = np.array([row[1] for row in rows], dtype=np.int64)
+    return left, right, np.array([row[2] for row in rows], dtype=bool)
+
+
+def _check_records(records: list[Record], threshold: float) -> None:
+    if not 0 < threshold < 1:
+        raise ValidationFailed("invalid_threshold", "The threshold must be between 0 and 1.",
+                               "threshold")
+    seen: set[str] = set()
+    for record in records:
+        if record.record_id in seen:
+            raise ValidationFailed("duplicate_record_id", f"record_id {record.record_id!r} "
+                                   "appears twice.", "record_id")
+        seen.add(record.record_id)
+
+
+def _cluster_list(result_labels: IntArray, data: Prepared, weakest: dict[int, float]
+                  ) -> list[Cluster]:
+    members: dict[int, list[str]] = {}
+    for record, label in zip(data.records, result_labels.tolist(), strict=True):
+        members.setdefault(label, []).append(record.record_id)
+    return [Cluster(f"c{label + 1}", tuple(ids), weakest.get(label, 1.0))
+            for label, ids in members.items()]
+
+
+def link(
+    records: list[Record],
+    *,
+    labelled_pairs: Iterable[LabelledPair | tuple[str, str, bool]] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    seed: int = 0,
+    max_block_size: int = DEFAULT_MAX_BLOCK_SIZE,
+) -> LinkResult:
+    """Deduplicate and link person records; one call handles one list or many.
+
+    Parameters: ``labelled_pairs`` — reviewers' decisions ``(left_id, right_id, is_match)``;
+    they train the model and are obeyed by the clustering. ``threshold`` — pairs at or above
+    this match probability are joined. ``seed`` — the only randomness: the sample of random
+    pairs used to estimate how often non-matches agree. Same input and seed, same output.
+    Raises ``ValidationFailed`` for duplicate record ids, a bad threshold or labelled pairs
+    that name unknown records.
+    """
+    _check_records(records, threshold)
+    data = prepare(records)
+    left, right = candidate_pairs(data, max_block_size=max_block_size)
+    label_left, label_right, label_match = _labelled_indexes(data, labelled_pairs or ())
+    levels = compare(data, left, right)
+    conflicting = conflicts(levels, both_full_dates(data, left, right))
+    u = estimate_u(data, seed)
+    known_levels = np.concatenate([compare(data, label_left, label_right), levels[conflicting]])
+    known = np.r_[label_match, np.zeros(int(conflicting.sum()), dtype=bool)]
+    m, u_candidates, prior = estimate_m(levels[~conflicting], u, labelled=known_levels,
+                                        labels=known)
+    parameters = Parameters(m, u_candidates, prior)
+    weights = feature_weights(data, left, right, levels, parameters)
+    total = np.log2(prior / (1 - prior)) + weights.sum(axis=1) + CONFLICT_BITS * conflicting
+    match_probability = probability(total)
+    reviewed = _apply_reviews(data.size, left, right, match_probability,
+                              label_left, label_right, label_match)
+    several_lists = len(np.unique(data.list_id)) > 1
+    clustering = cluster(data.size, left, right, reviewed, threshold=threshold,
+                         separation=SEPARATION,
+                         list_ids=data.list_id if several_lists else None,
+                         same_person=_pairs(label_left, label_right, label_match),
+                         different_people=_pairs(label_left, label_right, ~label_match))
+    return LinkResult(data, left, right, levels, weights, total, reviewed, conflicting,
+                      clustering.labels,
+                      clustering.record_probability,
+                      _cluster_list(clustering.labels, data, clustering.cluster_probability),
+                      parameters, threshold)
+
+
+def _pairs(left: IntArray, right: IntArray, chosen: npt.NDArray[np.bool_]
+           ) -> list[tuple[int, int]]:
+    return list(zip(left[chosen].tolist(), right[chosen].tolist(), strict=True))
+
+
+def _apply_reviews(size: int, left: IntArray, right: IntArray, scores: FloatArray,
+                   label_left: IntArray, label_right: IntArray,
+                   label_match: npt.NDArray[np.bool_]) -> FloatArray:
+    """Probabilities with reviewed candidate pairs set to 1 (same person) or 0 (different)."""
+    if not len(label_left):
+        return scores
+    codes = left * size + right
+    decided = dict(zip((label_left * size + label_right).tolist(), label_match.tolist(),
+                       strict=True))
+    result = scores.copy()
+    for index in np.flatnonzero(np.isin(codes, list(decided))).tolist():
+        result[index] = 1.0 if decided[int(codes[index])] else 0.0
+    return result
