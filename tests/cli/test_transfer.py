@@ -22,13 +22,16 @@ def run(*args: str, stdin: str | None = None):
     return CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
 
 
-def test_export_then_import_into_another_collection_is_idempotent(
-    gate, collection, person, tmp_path
+def test_identifying_exports_are_sealed_and_import_back_idempotently(
+    gate, collection, person, tmp_path, monkeypatch
 ):
-    out = tmp_path / "bundle.json"
+    monkeypatch.setenv("QANTAR_EXPORT_PASSPHRASE", "export passphrase 2022")
+    out = tmp_path / "bundle.json.sealed"
     result = run("export", "--as", "documenter", "--out", str(out))
     assert result.exit_code == 0, result.output
-    bundle = json.loads(out.read_text(encoding="utf-8"))
+    assert out.read_bytes().startswith(b"QANTAR-SEALED/1\n")
+    assert b"Makhanbayev" not in out.read_bytes()
+    bundle = json.loads(run("open-sealed", str(out)).output)
     assert [p["names"][0]["value"] for p in bundle["persons"]] == ["Kosai Makhanbayev"]
 
     run("collections", "create", "--as", "documenter", "Copy")

@@ -22,16 +22,40 @@ COMMAND_MODULES = [
     "transfer",
     "link",
     "estimate",
+    "lists",
 ]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class ModuleGroup(click.Group):
+    """Loads each command's module when it is used, so one slow or broken module cannot stop
+    the others (tests/cli check that every module loads)."""
+
+    def _modules(self) -> dict[str, click.Command]:
+        found: dict[str, click.Command] = {}
+        for module_name in COMMAND_MODULES:
+            module = importlib.import_module(f"qantar.cli.{module_name}")
+            for command in getattr(module, "commands", None) or [module.command]:
+                found[str(command.name)] = command
+        return found
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self._modules())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        for module_name in COMMAND_MODULES:
+            try:
+                module = importlib.import_module(f"qantar.cli.{module_name}")
+            except ModuleNotFoundError as error:
+                if error.name != f"qantar.cli.{module_name}":
+                    raise
+                continue
+            for command in getattr(module, "commands", None) or [module.command]:
+                if command.name == cmd_name:
+                    return command
+        return None
+
+
+@click.group(cls=ModuleGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="qantar")
 def main() -> None:
     """Qantar: record, follow, link, count, publish and share evidence of violations."""
-
-
-for _module_name in COMMAND_MODULES:
-    _module = importlib.import_module(f"qantar.cli.{_module_name}")
-    for _command in getattr(_module, "commands", None) or [_module.command]:
-        main.add_command(_command)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -12,9 +14,30 @@ import click
 from qantar.cli.context import as_option, gate_for, reports_errors, setup_django
 
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
+PASSPHRASE_HELP = (
+    "Exports with names and identifying details are sealed with a passphrase: "
+    "$QANTAR_EXPORT_PASSPHRASE, or asked for."
+)
 
 
-@click.command("export")
+def _passphrase(confirm: bool) -> str:
+    value = os.environ.get("QANTAR_EXPORT_PASSPHRASE")
+    if value:
+        return value
+    return str(
+        click.prompt("Passphrase for the sealed file", hide_input=True, confirmation_prompt=confirm)
+    )
+
+
+def _write(out: str, data: bytes) -> None:
+    if out == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        Path(out).write_bytes(data)
+
+
+@click.command("export", epilog=PASSPHRASE_HELP)
 @as_option
 @click.option(
     "--format",
@@ -38,24 +61,43 @@ MAX_IMPORT_BYTES = 200 * 1024 * 1024
 )
 @reports_errors
 def export_command(username: str | None, output_format: str, out: str, purpose: str) -> None:
-    """Export what you may export: a JSON bundle, or CSV of people (standard list columns)."""
+    """Export what you may export: a JSON bundle, or CSV of people (standard list columns).
+
+    Nothing identifying leaves in clear: if the export holds names or identifying details it is
+    written as a sealed file (open it with `qantar open-sealed`).
+    """
     setup_django()
+    from qantar.accounts.choices import Capability
+    from qantar.core.container import seal_container
     from qantar.records.io import export_bundle, people_rows
 
     gate = gate_for(username)
-    handle = sys.stdout if out == "-" else open(out, "w", encoding="utf-8", newline="")  # noqa: SIM115
-    try:
-        if output_format == "json":
-            json.dump(export_bundle(gate, purpose), handle, ensure_ascii=False, indent=1)
-            handle.write("\n")
-        else:
-            rows = people_rows(gate)
-            writer = csv.DictWriter(handle, fieldnames=list(rows.columns))
-            writer.writeheader()
-            writer.writerows(rows.rows)
-    finally:
-        if handle is not sys.stdout:
-            handle.close()
+    if output_format == "json":
+        text = json.dumps(export_bundle(gate, purpose), ensure_ascii=False, indent=1) + "\n"
+    else:
+        rows = people_rows(gate)
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows.columns))
+        writer.writeheader()
+        writer.writerows(rows.rows)
+        text = buffer.getvalue()
+    identifying = any(gate.sees_identities(c) for c in gate.collections(Capability.EXPORT))
+    data = text.encode("utf-8")
+    if identifying:
+        data = seal_container(data, _passphrase(confirm=True), f"qantar-export.{output_format}")
+    _write(out, data)
+
+
+@click.command("open-sealed")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default="-")
+@reports_errors
+def open_sealed_command(path: Path, out: str) -> None:
+    """Open a sealed export with its passphrase (write it only somewhere encrypted)."""
+    from qantar.core.container import open_container
+
+    _, data = open_container(path.read_bytes(), _passphrase(confirm=False))
+    _write(out, data)
 
 
 @click.command("import")
@@ -73,8 +115,13 @@ def import_command(username: str | None, path: Path, collection_name: str) -> No
     gate = gate_for(username)
     if path.stat().st_size > MAX_IMPORT_BYTES:
         raise ValidationFailed("too_large", f"The file is larger than {MAX_IMPORT_BYTES:,} bytes.")
+    raw = path.read_bytes()
+    if raw.startswith(b"QANTAR-SEALED/1"):
+        from qantar.core.container import open_container
+
+        raw = open_container(raw, _passphrase(confirm=False))[1]
     try:
-        bundle = json.loads(path.read_bytes().decode("utf-8-sig"))
+        bundle = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ValidationFailed("bad_json", f"{path.name} is not UTF-8 JSON: {error}.") from None
     collection = Collection.objects.filter(name=collection_name, id__in=gate.collections()).first()
@@ -83,4 +130,4 @@ def import_command(username: str | None, path: Path, collection_name: str) -> No
     click.echo(import_bundle(gate, collection, bundle).summary())
 
 
-commands = [export_command, import_command]
+commands = [export_command, import_command, open_sealed_command]
