@@ -17,8 +17,6 @@ import sys
 import uuid
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = Path(__file__).with_name("canary_scenario.py")
 
