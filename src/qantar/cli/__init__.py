@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "keys",
     "audit",
     "transfer",
+    "reference",
     "link",
     "estimate",
     "lists",
