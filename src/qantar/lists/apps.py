@@ -1,0 +1,12 @@
+"""Person lists: import, linkage across lists, human review, one list of people."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ListsConfig(AppConfig):
+    """The lists app."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "qantar.lists"
+    verbose_name = _("Person lists")

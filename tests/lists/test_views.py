@@ -1,0 +1,123 @@
+"""Person-list pages: upload, confirm columns, import in steps, review, split, overlaps."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from qantar.accounts.choices import Role
+from qantar.audit.models import AuditEntry
+from qantar.lists import queries, services
+from qantar.lists.models import ImportedList, ListEntry, PendingUpload, ReviewDecision
+from tests.fixtures.factories import make_user, member
+from tests.lists.conftest import OFFICIAL, details, import_uncertain_lists
+
+
+def _upload(client, collection, name: str, data: bytes):  # noqa: ANN001, ANN202
+    return client.post(reverse("lists:import"), {
+        "collection": str(collection.pk), "name": "Official", "compiled_by": "Volunteers",
+        "compiled_on": "2022-02", "method": "official", "person_status": "dead",
+        "file": SimpleUploadedFile(name, data)})
+
+
+def test_upload_confirm_and_import_in_steps(client, documenter, collection):
+    client.force_login(documenter)
+    response = _upload(client, collection, "official.csv", OFFICIAL.encode("cp1251"))
+    upload = PendingUpload.objects.get()
+    assert response.url == reverse("lists:upload_confirm", args=[upload.pk])
+    page = client.get(response.url).content.decode()
+    assert "cp1251" in page and "Маханбаев" in page
+    assert '<option value="surname" selected>' in page
+    form = {f"column_{index}": target for index, target in enumerate(
+        ["record_id", "surname", "given_name", "patronymic", "birth_date", "region", ""])}
+    response = client.post(reverse("lists:upload_confirm", args=[upload.pk]), form)
+    job_url = response.url
+    assert "Importing" in client.get(job_url).content.decode()
+    step = client.post(job_url + "step/", HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-testid="rows-imported">3<' in step and "100%" in step
+    imported = ImportedList.objects.get()
+    assert (imported.name, imported.method, ListEntry.objects.count()) == ("Official",
+                                                                          "official", 3)
+    assert PendingUpload.objects.count() == 0
+    assert "date_of_death" not in imported.jobs.get().column_mapping
+
+
+def test_an_upload_over_ten_megabytes_points_to_the_command_line(client, documenter,
+                                                                 collection):
+    client.force_login(documenter)
+    data = b"surname,given_name\n" + b"A,B\n" * (3 * 1024 * 1024)
+    response = _upload(client, collection, "huge.csv", data)
+    assert response.status_code == 200
+    assert "larger than 10 MB. Import it from the command line" in response.content.decode()
+    assert (PendingUpload.objects.count(), ImportedList.objects.count()) == (0, 0)
+
+
+def test_a_broken_upload_is_refused_and_changes_nothing(client, documenter, collection):
+    client.force_login(documenter)
+    before = AuditEntry.objects.count()
+    response = _upload(client, collection, "list.xlsx", b"surname,given_name\nA,B\n")
+    assert "list.xlsx is named .xlsx but is not such a file" in response.content.decode()
+    assert (PendingUpload.objects.count(), ImportedList.objects.count(),
+            AuditEntry.objects.count()) == (0, 0, before)
+
+
+def test_review_page_shows_the_pair_side_by_side_and_records_a_decision(client, documenter,
+                                                                        gate, collection,
+                                                                        tmp_path):
+    import_uncertain_lists(gate, collection, tmp_path)
+    run = services.run_linkage(gate, collection)
+    pair = queries.review_queue(gate, run).get()
+    client.force_login(documenter)
+    page = client.get(reverse("lists:review") + f"?collection={collection.pk}").content.decode()
+    assert 'data-shortcut="m"' in page and "Why the model scored them so" in page
+    assert "Isayev Yerlan" in page and "Erlan Isaev" in page
+    response = client.post(reverse("lists:review_decide", args=[pair.pk]),
+                           {"decision": "not_match", "note": "different fathers"})
+    assert response.status_code == 302
+    decision = ReviewDecision.objects.get()
+    assert (decision.decision, decision.reviewer, decision.note) == ("not_match", documenter,
+                                                                     "different fathers")
+    page = client.get(reverse("lists:review") + f"?collection={collection.pk}").content.decode()
+    assert 'data-testid="queue-empty"' in page and "1 of 1 uncertain pairs reviewed" in page
+
+
+def test_analysts_get_the_capture_histories_but_not_the_review_queue(client, collection, gate,
+                                                                     three_lists):
+    services.accept_clusters(gate, services.run_linkage(gate, collection))
+    analyst = member(make_user("analyst"), collection, Role.ANALYST)
+    client.force_login(analyst)
+    assert client.get(reverse("lists:review")).status_code == 403
+    response = client.get(reverse("lists:capture_histories") + f"?collection={collection.pk}")
+    assert response.content.decode() == ("Media,NGO,Official,count\n1,1,1,1\n1,0,1,1\n"
+                                         "0,1,0,1\n0,0,1,1\n")
+    imported = ImportedList.objects.get(name="Official")
+    page = client.get(reverse("lists:list_detail", args=[imported.pk])).content.decode()
+    assert "Маханбаев" not in page and "Your role does not show names" in page
+
+
+def test_split_from_the_person_page(client, documenter, gate, collection, three_lists):
+    services.accept_clusters(gate, services.run_linkage(gate, collection))
+    media = ListEntry.objects.get(imported_list__name="Media", line=2)
+    person = media.person
+    client.force_login(documenter)
+    page = client.get(reverse("lists:person_detail", args=[person.pk])).content.decode()
+    assert "gunshot" in page and "Date of death" in page
+    response = client.post(reverse("lists:person_split", args=[person.pk]),
+                           {"entries": [str(media.pk)], "reason": "different man"})
+    media.refresh_from_db()
+    assert media.person_id != person.pk
+    assert response.url == reverse("lists:person_detail", args=[media.person_id])
+
+
+def test_pages_render_for_a_documenter(client, documenter, gate, collection, three_lists):
+    run = services.run_linkage(gate, collection)
+    client.force_login(documenter)
+    for url in (reverse("lists:index"), reverse("lists:import"), reverse("lists:link"),
+                reverse("lists:run_detail", args=[run.pk]),
+                reverse("lists:list_detail", args=[three_lists[0].imported_list_id]),
+                reverse("lists:job_detail", args=[three_lists[0].pk])):
+        assert client.get(url).status_code == 200, url
+    response = client.post(reverse("lists:link"), {"collection": str(collection.pk),
+                                                   "threshold": "0.5", "seed": "1"})
+    assert response.status_code == 302
+    assert details("x")["name"] == "x"
