@@ -62,7 +62,8 @@ def record_event(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         collection_id = collection_id or getattr(obj, "collection_id", "") or ""
-    with transaction.atomic():
+    # No savepoint: the entry belongs to the caller's transaction and rolls back with it.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         entry = AuditEntry(
             seq=head.seq + 1,
