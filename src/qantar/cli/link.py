@@ -54,6 +54,8 @@ def command(files: tuple[Path, ...], out: Path, histories: Path | None, threshol
     """Find the same people across person lists (CSV in the standard columns).
 
     One file may hold several lists in its `list` column; a blank `list` takes the file name.
+    Any other column (address, phone, passport number...) is compared too, as an extra
+    column: `<column>_matches`, exact/close/similar/different, weighted from the data.
     """
     records = _read_all(files).records
     result = link(records, threshold=threshold, seed=seed)

@@ -78,7 +78,8 @@ _FINE_RULES = (
     (re.compile(r"ck|c(?!h)"), "k"),
     (re.compile(r"kh"), "h"),
     (re.compile(r"x"), "ks"),
-    (re.compile(r"gh"), "g"),
+    (re.compile(r"(.)\1+"), r"\1"),  # ғх → ghkh → ghh: one h before gh is read as g
+    (re.compile(r"(?<!n)gh"), "g"),  # ңх → ngh stays (n + h), as from Cyrillic
     (re.compile(r"w"), "v"),
     (re.compile(r"ph"), "f"),
     (re.compile(r"y"), "i"),
@@ -110,16 +111,21 @@ def normalize(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """The alphabetic tokens of a normalised text (apostrophes inside a word are dropped)."""
-    return _TOKEN.findall(_INNER_APOSTROPHES.sub("", normalize(text)))
+    return list(_cached_tokens(text))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _cached_tokens(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(_INNER_APOSTROPHES.sub("", normalize(text))))
 
 
 def detect_script(text: str) -> Script:
     """Whether ``text`` is written in Cyrillic, Latin, both, another script, or has no letters."""
-    letters = [char for char in text if char.isalpha()]
+    letters = "".join(filter(str.isalpha, text))
     if not letters:
         return Script.NONE
-    has_cyrillic = any(_CYRILLIC.match(char) for char in letters)
-    has_latin = any(_LATIN.match(char) for char in letters)
+    has_cyrillic = _CYRILLIC.search(letters) is not None
+    has_latin = _LATIN.search(letters) is not None
     if has_cyrillic and has_latin:
         return Script.MIXED
     if has_cyrillic:

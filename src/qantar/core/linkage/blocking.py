@@ -9,6 +9,9 @@ record and its Latin spellings share them. A pair is a candidate if it shares an
 - ``surname_birth``: the surname skeleton and the birth date (day and month in any order);
 - ``given_father``: the given name and patronymic skeletons;
 - ``iin``: the IIN;
+- for every extra column (``Record.extra``): its value alone, in blocks of at most
+  ``EXTRA_MAX_BLOCK_SIZE`` records (a value shared by more identifies nobody), and its value
+  with the surname skeleton;
 - ``sorted_names``: neighbours in the alphabetical order of "given surname" and of
   "surname given" (fine keys), which catches typos that change a skeleton.
 
@@ -23,10 +26,15 @@ import numpy as np
 from qantar.core.linkage.prepare import IntArray, Prepared
 
 DEFAULT_MAX_BLOCK_SIZE = 2000
+EXTRA_MAX_BLOCK_SIZE = 50
 
 
 def _combine(*columns: IntArray) -> IntArray:
-    """One int64 key from several non-negative id columns; -1 where any part is missing."""
+    """One int64 key from several non-negative id columns; -1 where any part is missing.
+
+    Exact for two columns of ids below 2**31; with more, the key wraps around like a hash, and
+    a rare collision only adds a candidate pair.
+    """
     key = np.zeros(len(columns[0]), dtype=np.int64)
     missing = np.zeros(len(columns[0]), dtype=bool)
     for column in columns:
@@ -55,7 +63,13 @@ def blocking_keys(data: Prepared) -> dict[str, IntArray]:
         "surname_birth": _combine(surname, birth),
         "given_father": _combine(given, data.father_skeleton),
         "iin": data.iin.copy(),
-    }
+    } | {f"surname_{name}": _combine(surname, data.extra[:, k])
+         for k, name in enumerate(data.extra_names)}
+
+
+def extra_keys(data: Prepared) -> dict[str, IntArray]:
+    """Each extra column's value as a key of its own (-1 where blank)."""
+    return {name: data.extra[:, k].copy() for k, name in enumerate(data.extra_names)}
 
 
 def pairs_sharing_key(key: IntArray, max_block_size: int) -> tuple[IntArray, IntArray]:
@@ -130,8 +144,10 @@ def candidate_pairs(
 ) -> tuple[IntArray, IntArray]:
     """The distinct candidate pairs (i < j) under all blocking rules, sorted."""
     codes: list[IntArray] = []
-    for key in blocking_keys(data).values():
-        left, right = pairs_sharing_key(key, max_block_size)
+    keys = [(key, max_block_size) for key in blocking_keys(data).values()]
+    keys += [(key, min(EXTRA_MAX_BLOCK_SIZE, max_block_size)) for key in extra_keys(data).values()]
+    for key, cap in keys:
+        left, right = pairs_sharing_key(key, cap)
         codes.append(left * np.int64(data.size) + right)
     for names in _name_strings(data):
         left, right = sorted_neighbours(names, window, representatives=2)

@@ -6,6 +6,13 @@ because a value is missing, and then it adds no evidence either way. Names are c
 their fine keys (:func:`qantar.core.names.romanize`), so scripts and romanisation systems do
 not count as differences, and in both orders, so a list that writes the surname first still
 meets one that writes it last. String similarity is Jaro–Winkler.
+
+Every non-standard column of the input (``Record.extra``: an address, a phone number, a
+social security number...) becomes one more feature, ``<column>_matches``, with the levels
+``exact``, ``close`` (one edit in a value of four or more characters, or Jaro–Winkler at least
+0.95), ``similar`` (two edits in six or more characters, or Jaro–Winkler at least 0.88) and
+``different``, compared on the normalised text (case-folded, spaces collapsed). Their m and
+u are estimated like the others'.
 """
 
 from __future__ import annotations
@@ -50,6 +57,17 @@ FEATURES = (
     Feature("iin_matches", ("same", "different")),
 )
 FEATURE_INDEX = {feature.name: index for index, feature in enumerate(FEATURES)}
+EXTRA_LEVELS = ("exact", "close", "similar", "different")
+
+
+def extra_feature(column: str) -> Feature:
+    """The feature comparing a non-standard column: ``<column>_matches``."""
+    return Feature(f"{column}_matches", EXTRA_LEVELS)
+
+
+def features_of(data: Prepared) -> tuple[Feature, ...]:
+    """The standard features, then one per extra column of the data (in column order)."""
+    return FEATURES + tuple(extra_feature(name) for name in data.extra_names)
 
 
 def jaro_winkler_python(a: str, b: str) -> float:
@@ -113,6 +131,13 @@ def _string_similarity(left: list[str], right: list[str]) -> FloatArray:
     return edits + (1 - jaro) / 10
 
 
+def _distinct_pairs(left: IntArray, right: IntArray, todo: npt.NDArray[np.bool_], size: int
+                    ) -> tuple[IntArray, IntArray, IntArray]:
+    """The distinct (left, right) id pairs among ``todo``, and each todo pair's index in them."""
+    codes, inverse = np.unique(left[todo] * np.int64(size) + right[todo], return_inverse=True)
+    return codes // size, codes % size, inverse
+
+
 def difference(vocabulary: Vocabulary, left: IntArray, right: IntArray) -> FloatArray:
     """Difference of interned strings pair by pair: 0 when equal, NaN when either is missing.
 
@@ -122,14 +147,44 @@ def difference(vocabulary: Vocabulary, left: IntArray, right: IntArray) -> Float
     result = np.where(left == right, 0.0, np.nan)
     todo = (left != right) & (left >= 0) & (right >= 0)
     if todo.any():
-        size = np.int64(len(vocabulary.strings) + 1)
-        codes, inverse = np.unique(left[todo] * size + right[todo], return_inverse=True)
         strings = vocabulary.strings
-        scores = _string_similarity([strings[int(code)] for code in codes // size],
-                                    [strings[int(code)] for code in codes % size])
+        first, second, inverse = _distinct_pairs(left, right, todo, len(strings) + 1)
+        scores = _string_similarity([strings[code] for code in first.tolist()],
+                                    [strings[code] for code in second.tolist()])
         result[todo] = scores[inverse]
     result[(left < 0) | (right < 0)] = np.nan
     return result
+
+
+def _text_level(a: str, b: str, score: float) -> int:
+    """The extra-column level (1 close, 2 similar, 3 different) of two unequal texts."""
+    edits, jaro = int(score), 1 - (score - int(score)) * 10
+    shortest = min(len(a), len(b))
+    if (edits <= 1 and shortest >= 4) or jaro >= 0.95:
+        return 1
+    if (edits <= 2 and shortest >= 6) or jaro >= 0.88:
+        return 2
+    return 3
+
+
+def text_levels(vocabulary: Vocabulary, left: IntArray, right: IntArray) -> LevelArray:
+    """Levels of :data:`EXTRA_LEVELS` for interned texts; -1 where either is blank.
+
+    Each distinct pair of texts is scored once, however many record pairs share it.
+    """
+    levels = np.where(left == right, 0, 3).astype(np.int8)
+    todo = (left != right) & (left >= 0) & (right >= 0)
+    if todo.any():
+        strings = vocabulary.strings
+        first, second, inverse = _distinct_pairs(left, right, todo, len(strings) + 1)
+        texts_a = [strings[code] for code in first.tolist()]
+        texts_b = [strings[code] for code in second.tolist()]
+        scores = _string_similarity(texts_a, texts_b).tolist()
+        distinct = np.array([_text_level(a, b, score) for a, b, score in
+                             zip(texts_a, texts_b, scores, strict=True)], dtype=np.int8)
+        levels[todo] = distinct[inverse]
+    levels[(left < 0) | (right < 0)] = -1
+    return levels
 
 
 def _levels(conditions: list[npt.NDArray[np.bool_]], missing: npt.NDArray[np.bool_]) -> LevelArray:
@@ -173,7 +228,26 @@ def _surname_levels(data: Prepared, a: IntArray, b: IntArray, score: FloatArray)
                    np.isnan(score))
 
 
+def date_digits(year: IntArray, month: IntArray, day: IntArray) -> npt.NDArray[np.int8]:
+    """The eight digits of ``YYYYMMDD`` for each date, most significant first (rows: dates)."""
+    number = np.maximum(year, 0) * 10_000 + np.maximum(month, 0) * 100 + np.maximum(day, 0)
+    return np.stack([(number // 10 ** k) % 10 for k in range(7, -1, -1)], axis=1).astype(np.int8)
+
+
+def one_digit_apart(first: npt.NDArray[np.int8], second: npt.NDArray[np.int8]
+                    ) -> npt.NDArray[np.bool_]:
+    """Whether two rows of eight digits differ by one wrong digit or by two neighbouring
+    digits swapped (the typos of someone copying ``YYYYMMDD``)."""
+    differs = first != second
+    count = differs.sum(axis=1)
+    swapped = ((first[:, :-1] == second[:, 1:]) & (first[:, 1:] == second[:, :-1])
+               & differs[:, :-1]).any(axis=1)
+    return np.asarray((count == 1) | ((count == 2) & swapped), dtype=bool)
+
+
 def _birth_levels(data: Prepared, a: IntArray, b: IntArray) -> LevelArray:
+    """exact; a day/month swap, one day, one year or one digit off; same year; birth years
+    (also from ages) at most 1 apart; at most 5 apart; further."""
     year_a, year_b = data.birth_year[a], data.birth_year[b]
     month_a, month_b = data.birth_month[a], data.birth_month[b]
     day_a, day_b = data.birth_day[a], data.birth_day[b]
@@ -183,6 +257,10 @@ def _birth_levels(data: Prepared, a: IntArray, b: IntArray) -> LevelArray:
     swapped = full & same_year & (month_a == day_b) & (day_a == month_b)
     one_day = full & same_year & (month_a == month_b) & (np.abs(day_a - day_b) == 1)
     one_year = full & (np.abs(year_a - year_b) == 1) & (month_a == month_b) & (day_a == day_b)
+    typo = full & ~(exact | swapped | one_day | one_year)
+    if typo.any():
+        digits = date_digits(data.birth_year, data.birth_month, data.birth_day)
+        one_year[typo] = one_digit_apart(digits[a[typo]], digits[b[typo]])
     low_a, high_a, low_b, high_b = (data.year_low[a], data.year_high[a],
                                     data.year_low[b], data.year_high[b])
     gap = np.maximum(np.maximum(low_a - high_b, low_b - high_a), 0)
@@ -210,7 +288,10 @@ def compare(data: Prepared, a: IntArray, b: IntArray) -> LevelArray:
         _levels([death_gap == 0, death_gap <= 2], (data.death[a] < 0) | (data.death[b] < 0)),
         _equal_levels(data.iin[a], data.iin[b]),
     ]
-    return np.stack(columns, axis=1) if len(a) else np.empty((0, len(FEATURES)), np.int8)
+    columns.extend(text_levels(data.extra_vocabulary, data.extra[a, k], data.extra[b, k])
+                   for k in range(len(data.extra_names)))
+    width = len(FEATURES) + len(data.extra_names)
+    return np.stack(columns, axis=1) if len(a) else np.empty((0, width), np.int8)
 
 
 def conflicts(levels: LevelArray, full_dates: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:

@@ -17,11 +17,14 @@ from qantar.core.linkage.blocking import DEFAULT_MAX_BLOCK_SIZE, candidate_pairs
 from qantar.core.linkage.clustering import cluster
 from qantar.core.linkage.comparisons import (
     FEATURES,
+    Feature,
     LevelArray,
     both_full_dates,
     compare,
     conflicts,
+    features_of,
 )
+from qantar.core.linkage.exclusivity import share_between_namesakes
 from qantar.core.linkage.model import (
     Parameters,
     estimate_m,
@@ -35,7 +38,7 @@ from qantar.core.linkage.records import Record
 FloatArray = npt.NDArray[np.float64]
 DEFAULT_THRESHOLD = 0.5
 SEPARATION = 0.01
-CONFLICT_BITS = -40.0
+CONFLICT_BITS = -10.0
 
 
 @dataclass(frozen=True)
@@ -93,16 +96,19 @@ class LinkResult:
     clusters: list[Cluster]
     parameters: Parameters
     threshold: float
+    features: tuple[Feature, ...]
 
     def explain(self, index: int) -> ScoredPair:
         """The scored pair at ``index`` with its explanation."""
         records = self.data.records
         evidence = [Evidence(feature.name, feature.levels[level], round(float(weight), 3))
                     for feature, level, weight in
-                    zip(FEATURES, self.levels[index], self.weights[index], strict=True)
+                    zip(self.features, self.levels[index], self.weights[index], strict=True)
                     if level >= 0]
         if self.is_conflict[index]:
-            evidence.append(Evidence("no_conflict", "conflict", CONFLICT_BITS))
+            adjustment = conflict_adjustment(self.weights[index:index + 1], self.is_conflict[
+                index:index + 1])
+            evidence.append(Evidence("no_conflict", "conflict", round(float(adjustment[0]), 3)))
         return ScoredPair(records[int(self.left[index])].record_id,
                           records[int(self.right[index])].record_id,
                           float(self.probability[index]), float(self.match_weight[index]),
@@ -183,18 +189,20 @@ def link(
     label_left, label_right, label_match = _labelled_indexes(data, labelled_pairs or ())
     levels = compare(data, left, right)
     conflicting = conflicts(levels, both_full_dates(data, left, right))
-    u = estimate_u(data, seed)
-    known_levels = np.concatenate([compare(data, label_left, label_right), levels[conflicting]])
-    known = np.r_[label_match, np.zeros(int(conflicting.sum()), dtype=bool)]
-    m, u_candidates, prior = estimate_m(levels[~conflicting], u, labelled=known_levels,
-                                        labels=known)
-    parameters = Parameters(m, u_candidates, prior)
+    several_lists = len(np.unique(data.list_id)) > 1
+    within = (data.list_id[left] == data.list_id[right]) if several_lists else np.zeros(
+        len(left), dtype=bool)
+    parameters = _estimate(data, levels, conflicting, within, seed,
+                           (label_left, label_right, label_match))
     weights = feature_weights(data, left, right, levels, parameters)
-    total = np.log2(prior / (1 - prior)) + weights.sum(axis=1) + CONFLICT_BITS * conflicting
+    total = (parameters.prior_bits(within) + weights.sum(axis=1)
+             + conflict_adjustment(weights, conflicting))
     match_probability = probability(total)
     reviewed = _apply_reviews(data.size, left, right, match_probability,
                               label_left, label_right, label_match)
-    several_lists = len(np.unique(data.list_id)) > 1
+    if several_lists:
+        reviewed = share_between_namesakes(data.size, left, right, reviewed, data.list_id,
+                                           threshold=threshold)
     clustering = cluster(data.size, left, right, reviewed, threshold=threshold,
                          separation=SEPARATION,
                          list_ids=data.list_id if several_lists else None,
@@ -204,7 +212,43 @@ def link(
                       clustering.labels,
                       clustering.record_probability,
                       _cluster_list(clustering.labels, data, clustering.cluster_probability),
-                      parameters, threshold)
+                      parameters, threshold, features_of(data))
+
+
+def _estimate(data: Prepared, levels: LevelArray, conflicting: npt.NDArray[np.bool_],
+              within: npt.NDArray[np.bool_], seed: int,
+              labelled: tuple[IntArray, IntArray, npt.NDArray[np.bool_]]) -> Parameters:
+    """The model's m, u and priors, from the candidate pairs and the known ones."""
+    label_left, label_right, label_match = labelled
+    u = estimate_u(data, seed)
+    # Conflicting pairs teach the model how relatives look (known non-matches) on the standard
+    # fields only; extra columns may still link them, so they say nothing there.
+    conflict_levels = levels[conflicting]
+    conflict_levels[:, len(FEATURES):] = -1
+    known_levels = np.concatenate([compare(data, label_left, label_right), conflict_levels])
+    known = np.r_[label_match, np.zeros(int(conflicting.sum()), dtype=bool)]
+    several_lists = len(np.unique(data.list_id)) > 1
+    label_within = (data.list_id[label_left] == data.list_id[label_right]) & several_lists
+    known_kinds = np.r_[label_within, within[conflicting]].astype(np.int64)
+    features = features_of(data)
+    m, u_candidates, priors = estimate_m(
+        levels[~conflicting], u, features=features, kinds=within[~conflicting].astype(np.int64),
+        labelled=known_levels, labels=known, labelled_kinds=known_kinds, fixed_u=len(FEATURES))
+    return Parameters(m, u_candidates, float(priors[0]), float(priors[1]))
+
+
+def conflict_adjustment(weights: FloatArray, is_conflict: npt.NDArray[np.bool_]) -> FloatArray:
+    """Bits added to each pair for a conflict (0 for pairs without one).
+
+    A conflict says the standard fields describe two people (relatives share surname,
+    patronymic, birth date, place and death, but not given name and birth date both): their
+    agreement no longer counts for a match — their positive sum is cancelled — and
+    ``CONFLICT_BITS`` are added. Evidence from extra columns (an identity number, an address)
+    still counts in full, so a pair with overwhelming other evidence can still be linked; a
+    pair with no extra columns never can.
+    """
+    standard = weights[:, :len(FEATURES)].sum(axis=1)
+    return np.where(is_conflict, CONFLICT_BITS - np.maximum(standard, 0.0), 0.0)
 
 
 def _pairs(left: IntArray, right: IntArray, chosen: npt.NDArray[np.bool_]

@@ -79,6 +79,7 @@ def _first_word_key(text: str) -> tuple[str, bool]:
     return (words[0] if words else "", is_region)
 
 
+@functools.lru_cache(maxsize=100_000)
 def place_key(text: str) -> str:
     """One key for a region or city however it was written; empty for a blank place.
 

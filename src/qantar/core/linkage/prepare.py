@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +24,7 @@ from qantar.core.names import (
     given_name_sex,
     is_known_given_name,
     name_sex,
+    normalize,
     parse_name,
     romanize,
     skeleton,
@@ -149,6 +150,13 @@ class Prepared:
     given_known: npt.NDArray[np.bool_]
     given_frequency: npt.NDArray[np.float64]
     surname_frequency: npt.NDArray[np.float64]
+    extra_names: tuple[str, ...] = ()
+    """Names of the non-standard columns, sorted; column k of ``extra`` is the k-th."""
+    extra: IntArray = field(default_factory=lambda: np.empty((0, 0), np.int64))
+    """Interned normalised text of each extra column (rows: records), -1 where blank."""
+    extra_vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    extra_frequency: npt.NDArray[np.float64] = field(
+        default_factory=lambda: np.empty((0, 0)))
 
     @property
     def size(self) -> int:
@@ -194,6 +202,18 @@ def _frequencies(ids: IntArray) -> npt.NDArray[np.float64]:
     return result
 
 
+def extra_columns(records: list[Record]) -> tuple[IntArray, tuple[str, ...], Vocabulary]:
+    """The records' non-standard columns as interned ids (normalised text), names sorted."""
+    names = tuple(sorted({name for record in records for name in record.extra}))
+    vocabulary = Vocabulary()
+    table = np.full((len(records), len(names)), -1, dtype=np.int64)
+    if names:
+        for row, record in enumerate(records):
+            for column, name in enumerate(names):
+                table[row, column] = vocabulary.id(normalize(record.extra.get(name, "")))
+    return table, names, vocabulary
+
+
 def prepare(records: list[Record]) -> Prepared:
     """Column arrays for the records (pure; the same records give the same arrays)."""
     vocabulary = Vocabulary()
@@ -202,10 +222,14 @@ def prepare(records: list[Record]) -> Prepared:
     lists = Vocabulary()
     references = reference_years(records)
     rows: list[tuple[int, ...]] = []
+    known_parts: dict[tuple[str, ...], NameParts] = {}
     for record in records:
         iin = _valid_iin(record.iin)
         sex = record.sex or (iin.sex if iin else "")
-        parts = name_parts(record, sex)
+        # Lists repeat names: parse each distinct spelling once.
+        spelling = (record.full_name, record.given_name, record.surname, record.patronymic, sex)
+        parts = known_parts.get(spelling) or known_parts.setdefault(
+            spelling, name_parts(record, sex))
         city = place_key(record.city)
         region = region_of(place_key(record.region) or city)
         born = _birth(record, iin, references.get(record.list_name))
@@ -225,6 +249,11 @@ def prepare(records: list[Record]) -> Prepared:
     strings = vocabulary.strings
     known = np.array([index >= 0 and is_known_given_name(strings[index])
                       for index in columns["given"].tolist()], dtype=bool)
+    extra, extra_names, extra_vocabulary = extra_columns(records)
+    extra_frequency = np.stack([_frequencies(extra[:, k]) for k in range(len(extra_names))],
+                               axis=1) if extra_names else np.empty((len(records), 0))
     return Prepared(records, vocabulary, **columns, given_known=known,
                     given_frequency=_frequencies(columns["given_full"]),
-                    surname_frequency=_frequencies(columns["surname"]))
+                    surname_frequency=_frequencies(columns["surname"]),
+                    extra_names=extra_names, extra=extra, extra_vocabulary=extra_vocabulary,
+                    extra_frequency=extra_frequency)

@@ -2,8 +2,10 @@
 
 Columns: ``record_id, list, full_name, given_name, surname, patronymic, birth_date,
 birth_year, age, sex, region, city, date_of_death, iin`` — any may be blank except
-``record_id``. One file may hold several lists in its ``list`` column; a blank ``list`` takes
-the file's name. Encodings: UTF-8 (with or without BOM), UTF-16 (with BOM) and Windows-1251
+``record_id``. Any other column (an address, a phone number, a passport number...) is kept
+in :attr:`Record.extra` and compared as text (see :mod:`qantar.core.linkage.comparisons`).
+One file may hold several lists in its ``list`` column; a blank ``list`` takes the file's
+name. Encodings: UTF-8 (with or without BOM), UTF-16 (with BOM) and Windows-1251
 are recognised; separators ``,``, ``;`` and tab.
 """
 
@@ -11,8 +13,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +31,13 @@ _SEXES = {"m": "m", "male": "m", "man": "m", "м": "m", "муж": "m", "мужс
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
 _MAX_FILE_BYTES = 2_000_000_000
+# Shared by every record without extra columns (typed read-only, so never changed).
+_NO_EXTRA: Mapping[str, str] = {}
+
+
+def _no_extra() -> Mapping[str, str]:
+    """The shared empty mapping (one per process, not one per record)."""
+    return _NO_EXTRA
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,8 @@ class Record:
     city: str = ""
     date_of_death: dt.date | None = None
     iin: str = ""
+    extra: Mapping[str, str] = field(default_factory=_no_extra, hash=False)
+    """Non-standard columns (column → non-blank text); each becomes one comparison."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +94,7 @@ def decode(data: bytes) -> str:
         return data.decode("cp1251")
 
 
+@functools.lru_cache(maxsize=100_000)
 def parse_date(text: str) -> dt.date | None:
     """A date written ``YYYY-MM-DD`` or ``DD.MM.YYYY`` (also with / or -); None if blank.
 
@@ -109,6 +123,7 @@ def parse_whole_number(text: str, low: int, high: int) -> int | None:
     return number
 
 
+@functools.lru_cache(maxsize=1_000)
 def parse_sex(text: str) -> str:
     """``"m"``, ``"f"`` or ``""`` from the many ways lists write sex; ``ValueError`` if unknown."""
     key = text.strip().casefold().rstrip(".")
@@ -125,7 +140,7 @@ def _cell(row: dict[str, str], column: str) -> str:
 
 def _typed_fields(row: dict[str, str]) -> tuple[dict[str, object], list[tuple[str, str]]]:
     """The typed values of a row's date, number and sex columns, and the cells that failed."""
-    parsers = {
+    parsers: dict[str, Callable[[str], object]] = {
         "birth_date": parse_date,
         "date_of_death": parse_date,
         "birth_year": lambda text: parse_whole_number(text, 1850, 2100),
@@ -143,15 +158,26 @@ def _typed_fields(row: dict[str, str]) -> tuple[dict[str, object], list[tuple[st
     return values, failures
 
 
-def record_from_row(row: dict[str, str], default_list: str) -> tuple[Record, list[tuple[str, str]]]:
-    """A record from one CSV row; unreadable cells are blanked and returned as failures."""
+def record_from_row(row: dict[str, str], default_list: str,
+                    extra_columns: tuple[str, ...] = ()) -> tuple[Record, list[tuple[str, str]]]:
+    """A record from one CSV row; unreadable cells are blanked and returned as failures.
+
+    ``extra_columns``: the row's non-standard columns, kept (when not blank) in ``extra``.
+    """
     values, failures = _typed_fields(row)
     text = {column: _cell(row, column) for column in
             ("full_name", "given_name", "surname", "patronymic", "region", "city", "iin")}
+    extra = {column: value for column in extra_columns if (value := _cell(row, column))}
     record = Record(record_id=_cell(row, "record_id"),
                     list_name=_cell(row, "list") or default_list, **text,  # type: ignore[arg-type]
-                    **values)  # type: ignore[arg-type]
+                    **values,  # type: ignore[arg-type]
+                    extra=extra or _NO_EXTRA)
     return record, failures
+
+
+def extra_columns(columns: list[str]) -> tuple[str, ...]:
+    """The non-standard, named columns of a header, in file order."""
+    return tuple(column for column in columns if column and column not in COLUMNS)
 
 
 def _reader(text: str) -> csv.DictReader[str]:
@@ -181,6 +207,7 @@ def read_text(text: str, *, default_list: str = "", source: str = "input") -> Re
     columns = [column.strip().lstrip("\ufeff") for column in reader.fieldnames or []]
     _check_header(columns, source)
     reader.fieldnames = columns
+    extras = extra_columns(columns)
     result = ReadResult()
     seen: set[str] = set()
     for row in reader:
@@ -189,7 +216,7 @@ def read_text(text: str, *, default_list: str = "", source: str = "input") -> Re
         if problem:
             result.problems.append(RowProblem(line, problem[0], problem[1], True))
             continue
-        record, failures = record_from_row(row, default_list)
+        record, failures = record_from_row(row, default_list, extras)
         seen.add(record.record_id)
         result.problems.extend(RowProblem(line, column, message, False)
                                for column, message in failures)
