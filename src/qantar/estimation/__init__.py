@@ -1,0 +1,1 @@
+"""Estimates of what was never documented, in the product: runs stored for reproduction."""
