@@ -61,6 +61,26 @@ def entries(gate: Gate, filters: Mapping[str, Any] | None = None) -> QuerySet[Au
     return queryset.order_by("-seq")
 
 
+_HIDDEN_DETAILS = {"via"}
+
+
+def summary(details: Mapping[str, Any] | None) -> str:
+    """An entry's details as one short line: ``fields: a, b · purpose: statistics``.
+
+    Details hold ids, field names, codes and counts only (never values), so they may be shown.
+    """
+    parts = []
+    for name, value in sorted((details or {}).items()):
+        if name in _HIDDEN_DETAILS or value in (None, "", [], {}):
+            continue
+        if isinstance(value, list):
+            value = ", ".join(str(item) for item in value)
+        elif isinstance(value, dict):
+            value = ", ".join(f"{key}={item}" for key, item in sorted(value.items()))
+        parts.append(f"{name.replace('_', ' ')}: {value}")
+    return " · ".join(parts)
+
+
 _STREAM_SQL = (
     "SELECT seq, at, actor_id, action, object_type, object_id, ip, details, leaf_hash, "
     "chain_hash FROM audit_auditentry ORDER BY seq"

@@ -75,7 +75,7 @@ def export_command(username: str | None, output_format: str, out: str, purpose: 
     if output_format == "json":
         text = json.dumps(export_bundle(gate, purpose), ensure_ascii=False, indent=1) + "\n"
     else:
-        rows = people_rows(gate)
+        rows = people_rows(gate, purpose)
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(rows.columns))
         writer.writeheader()

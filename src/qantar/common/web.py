@@ -16,6 +16,7 @@ from django.core.paginator import Page, Paginator
 from django.forms import BaseForm, BaseFormSet
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 
 from qantar.common.access import Gate
 from qantar.core.errors import QantarError
@@ -86,7 +87,10 @@ def without_errors(forms: Iterable[BaseForm | BaseFormSet]) -> None:  # type: ig
 
 def person_label(gate: Gate, person: Any) -> str:
     """What a user may call a person: the first recorded name, or the pseudonym for users who
-    may not see identities in the person's collection (analysts)."""
+    may not see identities in the person's collection (analysts); an erased person is their
+    pseudonym marked "erased" (their names are gone for ever)."""
+    if getattr(person, "erased_at", None) is not None:
+        return gettext("%(pseudonym)s (erased)") % {"pseudonym": person.pseudonym}
     if not gate.sees_identities(person.collection_id):
         return str(person.pseudonym)
     names = list(person.names.all())

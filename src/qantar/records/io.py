@@ -265,10 +265,7 @@ def export_bundle(gate: Gate, purpose: str = "documentation") -> dict[str, Any]:
     People whose consent does not allow the purpose are left out, with their violations;
     how many were left out is logged.
     """
-    if purpose not in EXPORT_PURPOSES:
-        raise ValidationFailed(
-            "invalid_choice", f"Purposes are: {', '.join(EXPORT_PURPOSES)}.", "purpose"
-        )
+    _check_purpose(purpose)
     exportable = gate.collections(Capability.EXPORT)
     narrow = Gate(user=gate.user, roles={k: v for k, v in gate.roles.items() if k in exportable})
     allowed = [p for p in queries.people(narrow) if queries.consent_allows(p, purpose)]
@@ -372,15 +369,26 @@ class PeopleRows:
     rows: list[dict[str, Any]]
 
 
-def people_rows(gate: Gate) -> PeopleRows:
-    """Exportable people in the standard person-list columns (audited).
+def _check_purpose(purpose: str) -> None:
+    if purpose not in EXPORT_PURPOSES:
+        raise ValidationFailed(
+            "invalid_choice", f"Purposes are: {', '.join(EXPORT_PURPOSES)}.", "purpose"
+        )
 
+
+def people_rows(gate: Gate, purpose: str = "documentation") -> PeopleRows:
+    """Exportable people in the standard person-list columns, for a purpose (audited).
+
+    People whose consent does not allow the purpose are left out (and how many is logged).
     Users who may not see identities get pseudonyms as record ids and no names or numbers.
     """
+    _check_purpose(purpose)
     exportable = set(gate.collections(Capability.EXPORT))
     rows = []
+    left_out = 0
     for person in queries.people(gate).filter(collection_id__in=exportable):
-        if not queries.consent_allows(person, "documentation"):
+        if not queries.consent_allows(person, purpose):
+            left_out += 1
             continue
         with_identity = gate.sees_identities(person.collection_id)
         primary = next(iter(person.names.all()), None)
@@ -403,9 +411,20 @@ def people_rows(gate: Gate) -> PeopleRows:
                 "iin": (person.iin or "") if with_identity else "",
             }
         )
+    if left_out:
+        record_event(
+            AuditAction.REFUSED,
+            actor=gate.user,
+            details={
+                "action": "export",
+                "purpose": purpose,
+                "persons": left_out,
+                "reason": "no_consent",
+            },
+        )
     record_event(
         AuditAction.EXPORT,
         actor=gate.user,
-        details={"format": "person-list-csv", "persons": len(rows)},
+        details={"format": "person-list-csv", "purpose": purpose, "persons": len(rows)},
     )
     return PeopleRows(PERSON_LIST_COLUMNS, rows)

@@ -7,24 +7,27 @@ and matches them against the blind index.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from qantar.accounts.choices import Capability
 from qantar.audit.models import AuditEntry, Revision
 from qantar.common.access import Gate
 from qantar.common.keyring import get_keyring
 from qantar.core.dates import parse_optional
+from qantar.core.errors import NotFound
 from qantar.core.names import search_keys, tokens
-from qantar.records.choices import ConsentDecision
+from qantar.records.choices import ConsentDecision, ConsentPurpose
 from qantar.records.models import (
     Citation,
     Consent,
     Event,
     Involvement,
+    LegalHold,
     Organisation,
     Person,
     PersonName,
@@ -129,6 +132,7 @@ def violations(gate: Gate, filters: Mapping[str, Any] | None = None) -> QuerySet
         "group": "victim__groups__code",
         "agency": "involvements__organisation__agency__code",
         "event": "event_id",
+        "victim": "victim_id",
         "collection": "collection_id",
     }
     for name, lookup in simple.items():
@@ -154,9 +158,17 @@ def sources(gate: Gate, filters: Mapping[str, Any] | None = None) -> QuerySet[So
     return queryset.order_by("title")
 
 
-def person(gate: Gate, pk: Any) -> Person:
-    """One person the user may see, or NotFound."""
-    return gate.fetch(Person.objects.prefetch_related("names", "groups"), pk)
+def person(gate: Gate, pk: Any, *, include_erased: bool = False) -> Person:
+    """One person the user may see, or NotFound.
+
+    An erased person is deleted too; ``include_erased`` finds them (their page says they were
+    erased and shows what survives: pseudonym, violations, the audit trail).
+    """
+    manager = Person.all_objects if include_erased else Person.objects
+    queryset = manager.prefetch_related("names", "groups")
+    if include_erased:
+        queryset = queryset.filter(Q(deleted_at__isnull=True) | Q(erased_at__isnull=False))
+    return gate.fetch(queryset, pk)
 
 
 def event(gate: Gate, pk: Any) -> Event:
@@ -179,6 +191,11 @@ def violation(gate: Gate, pk: Any) -> Violation:
 def source(gate: Gate, pk: Any) -> Source:
     """One source the user may see, or NotFound."""
     return gate.fetch(Source.objects.select_related("source_type"), pk)
+
+
+def testimony(gate: Gate, pk: Any) -> Testimony:
+    """One testimony the user may see, or NotFound."""
+    return gate.fetch(Testimony.objects.select_related("person"), pk)
 
 
 def testimonies_of(gate: Gate, person_record: Person) -> QuerySet[Testimony]:
@@ -293,3 +310,74 @@ def consent_allows(person: Person, purpose: str) -> bool:
         .first()
     )
     return latest is None or latest.decision == ConsentDecision.GRANTED
+
+
+@dataclass(frozen=True)
+class PurposeConsent:
+    """The decision in force for one purpose (None when nobody has asked yet)."""
+
+    purpose: str
+    label: Any
+    decision: Consent | None
+    is_allowed: bool
+
+
+def consent_overview(gate: Gate, person_record: Person) -> list[PurposeConsent]:
+    """For every purpose: the person-level decision in force and whether it allows the use."""
+    gate.require(person_record.collection_id, Capability.VIEW_RECORDS)
+    latest: dict[str, Consent] = {}
+    decisions = Consent.objects.filter(person=person_record, testimony__isnull=True)
+    for decision in decisions.order_by("created_at"):
+        latest[decision.purpose] = decision
+    return [
+        PurposeConsent(
+            purpose,
+            label,
+            latest.get(purpose),
+            _allows(purpose, latest.get(purpose)),
+        )
+        for purpose, label in ConsentPurpose.choices
+    ]
+
+
+def _allows(purpose: str, decision: Consent | None) -> bool:
+    """The rule of :func:`consent_allows`, applied to an already-read decision."""
+    if decision is None:
+        return purpose == ConsentPurpose.DOCUMENTATION
+    return decision.decision == ConsentDecision.GRANTED
+
+
+def consents_of(gate: Gate, person_record: Person) -> QuerySet[Consent]:
+    """Every consent decision about a person (testimony-level ones too), newest first."""
+    gate.require(person_record.collection_id, Capability.VIEW_RECORDS)
+    return (
+        Consent.objects.filter(person=person_record)
+        .select_related("recorded_by", "second_approval_by", "testimony")
+        .order_by("-created_at")
+    )
+
+
+def legal_holds_of(gate: Gate, person_record: Person) -> QuerySet[LegalHold]:
+    """A person's legal holds, in force first, then lifted ones, newest first."""
+    gate.require(person_record.collection_id, Capability.VIEW_RECORDS)
+    return (
+        LegalHold.objects.filter(person=person_record)
+        .select_related("placed_by", "lifted_by")
+        .order_by(F("lifted_at").desc(nulls_first=True), "-created_at")
+    )
+
+
+def legal_hold(gate: Gate, person_record: Person, pk: Any) -> LegalHold:
+    """One legal hold on a person the user may see, or NotFound."""
+    found = legal_holds_of(gate, person_record).filter(pk=pk).first() if _is_uuid(pk) else None
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def _is_uuid(value: Any) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True

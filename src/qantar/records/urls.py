@@ -1,4 +1,5 @@
-"""Record URLs: lists, detail pages, create/edit/delete forms, citations, inline creation."""
+"""Record URLs: lists, detail pages, create/edit/delete forms, citations, inline creation,
+consent, legal holds, erasure and export."""
 
 from django.urls import path
 
@@ -15,6 +16,12 @@ urlpatterns = [
     path("people/<uuid:pk>/testimonies/new/", views.testimony_create, name="testimony_create"),
     path("people/<uuid:person_pk>/testimonies/<uuid:pk>/delete/", views.testimony_delete,
          name="testimony_delete"),
+    path("testimonies/<uuid:pk>/edit/", views.testimony_edit, name="testimony_edit"),
+    path("people/<uuid:pk>/consent/new/", views.consent_create, name="consent_create"),
+    path("people/<uuid:pk>/legal-holds/new/", views.legal_hold_place, name="legal_hold_place"),
+    path("people/<uuid:person_pk>/legal-holds/<uuid:pk>/lift/", views.legal_hold_lift,
+         name="legal_hold_lift"),
+    path("people/<uuid:pk>/erase/", views.person_erase, name="person_erase"),
     path("events/", views.event_list, name="event_list"),
     path("events/new/", views.event_create, name="event_create"),
     path("events/<uuid:pk>/", views.event_detail, name="event_detail"),
@@ -32,4 +39,5 @@ urlpatterns = [
     path("sources/<uuid:pk>/delete/", views.source_delete, name="source_delete"),
     path("cite/<str:kind>/<uuid:pk>/", views.cite, name="cite"),
     path("new/<str:kind>/", views.quick_create, name="quick_create"),
+    path("export/", views.export, name="export"),
 ]

@@ -575,6 +575,22 @@ def record_testimony(gate: Gate, data: Mapping[str, Any]) -> Testimony:
 
 
 @transaction.atomic
+def update_testimony(
+    gate: Gate, testimony: Testimony, data: Mapping[str, Any], reason: str = ""
+) -> Testimony:
+    """Change a testimony (not whose it is); the old text stays, sealed, in the history."""
+    _require_edit(gate, testimony.collection_id)
+    if testimony.person.erased_at is not None:
+        raise ValidationFailed("erased", "This person was erased: their testimony is gone.")
+    before = snapshot_of(testimony, TESTIMONY_FIELDS)
+    _apply_testimony(testimony, data)
+    testimony.save()
+    _reindex(testimony, "testimony", testimony.collection_id, [testimony.text or ""])
+    _save_with_history(gate, testimony, before, TESTIMONY_FIELDS, AuditAction.UPDATE, reason)
+    return testimony
+
+
+@transaction.atomic
 def cite(
     gate: Gate,
     source: Source | uuid.UUID | str,
@@ -654,5 +670,6 @@ __all__ = [
     "update_event",
     "update_person",
     "update_source",
+    "update_testimony",
     "update_violation",
 ]

@@ -15,7 +15,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qantar.accounts.choices import Capability
-from qantar.accounts.models import Collection
+from qantar.accounts.queries import collection_choices
 from qantar.common.access import Gate
 from qantar.common.text import NAME_MAX, NARRATIVE_MAX, TITLE_MAX
 from qantar.common.web import person_label
@@ -76,8 +76,7 @@ def organisation_choices() -> Choices:
 
 def editable_collections(gate: Gate) -> Choices:
     """The collections where the user may create and edit records."""
-    ids = gate.collections(Capability.EDIT_RECORDS)
-    return [(str(c.pk), c.name) for c in Collection.objects.filter(pk__in=ids).order_by("name")]
+    return collection_choices(gate, Capability.EDIT_RECORDS)
 
 
 def victim_choices(gate: Gate) -> Choices:
@@ -267,6 +266,10 @@ class TestimonyForm(forms.Form):
     def __init__(self, gate: Gate, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["text"].required = True
+
+
+class TestimonyEditForm(ReasonMixin, TestimonyForm):
+    """Editing a testimony: the old text stays in the history."""
 
 
 # --- violations -----------------------------------------------------------------------------
