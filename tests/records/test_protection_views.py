@@ -87,7 +87,7 @@ def protected_state(person) -> tuple:
     return (Consent.objects.count(), LegalHold.objects.count(),
             LegalHold.objects.filter(lifted_at__isnull=True).count(), fresh.erased_at,
             fresh.deleted_at, PersonName.objects.filter(person=person).count(),
-            AuditEntry.objects.count())
+            AuditEntry.objects.exclude(action="view_sensitive").count())
 
 
 # --- consent --------------------------------------------------------------------------------

@@ -636,3 +636,21 @@ def test_violation_history_names_places_and_types_not_ids(documenter, case):
             "<td>Police station No. 3</td></tr>") in page
     assert "<td>Taldykorgan police, Officer Serikbayev (direct)</td>" in page
     assert "<td>Taldykorgan police (direct)</td>" in page
+
+
+def test_every_view_of_identifying_details_is_audited_but_not_for_analysts(client, collection):
+    from qantar.accounts.choices import Role
+    from qantar.audit.models import AuditEntry
+    from qantar.common.access import Gate
+    from qantar.records import services as record_services
+    from tests.fixtures.factories import make_user, member, person_data
+
+    documenter = member(make_user("viewer-doc"), collection, Role.DOCUMENTER)
+    analyst = member(make_user("viewer-analyst"), collection, Role.ANALYST)
+    person = record_services.record_person(Gate.for_user(documenter), collection, person_data())
+    client.force_login(documenter)
+    assert client.get(f"/people/{person.pk}/").status_code == 200
+    client.force_login(analyst)
+    assert client.get(f"/people/{person.pk}/").status_code == 200
+    views = AuditEntry.objects.filter(action="view_sensitive", object_id=str(person.pk))
+    assert [entry.actor_label for entry in views] == ["viewer-doc"]

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from qantar.audit.choices import AuditAction
 from qantar.audit.models import AuditEntry, AuditHead, Revision
 from qantar.common.context import channel, client_address
 from qantar.core.auditlog import entry_leaf_hash, next_chain_hash, verify_log
@@ -140,3 +141,10 @@ def write_checkpoint(actor: Any, log_id: str = "qantar") -> str:
         details={"operation": "checkpoint", "size": report.size, "root": report.root_hex},
     )
     return text
+
+
+def record_view(gate: Any, record: Any) -> None:
+    """Audit that someone saw a record's identifying details (nothing is logged for analysts,
+    who never see them)."""
+    if gate.sees_identities(record.collection_id):
+        record_event(AuditAction.VIEW_SENSITIVE, actor=gate.user, obj=record)

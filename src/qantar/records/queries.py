@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from qantar.accounts.choices import Capability
+from qantar.audit.choices import AuditAction
 from qantar.audit.models import AuditEntry, Revision
 from qantar.common.access import Gate
 from qantar.common.keyring import get_keyring
@@ -258,10 +259,16 @@ def history(gate: Gate, record: Any) -> list[HistoryItem]:
     return items
 
 
-def audit_trail(gate: Gate, record: Any) -> QuerySet[AuditEntry]:
-    """The audit entries about one record (the caller holds the record through the gate)."""
+def audit_trail(gate: Gate, record: Any, include_views: bool = False) -> QuerySet[AuditEntry]:
+    """The audit entries about one record (the caller holds the record through the gate).
+
+    Views of the record are left out unless asked for: they are in the audit log browser.
+    """
     gate.require(record.collection_id, Capability.VIEW_RECORDS)
-    return AuditEntry.objects.filter(object_id=str(record.pk)).order_by("-seq")
+    entries = AuditEntry.objects.filter(object_id=str(record.pk))
+    if not include_views:
+        entries = entries.exclude(action=AuditAction.VIEW_SENSITIVE)
+    return entries.order_by("-seq")
 
 
 def places() -> QuerySet[Place]:

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from qantar.audit.services import record_view
 from qantar.accounts.choices import Capability
 from qantar.common.access import Gate
 from qantar.common.web import gated
@@ -56,6 +57,7 @@ def person_detail(request: HttpRequest, gate: Gate, pk: Any) -> HttpResponse:
     """A person: names (if the user may see them), violations, testimonies, consent, legal
     holds, sources, history and audit trail. An erased person shows what survives."""
     person = queries.person(gate, pk, include_erased=True)
+    record_view(gate, person)
     identities = gate.sees_identities(person.collection_id)
     is_erased = person.erased_at is not None
     label_people(gate, [person])
@@ -77,6 +79,7 @@ def person_detail(request: HttpRequest, gate: Gate, pk: Any) -> HttpResponse:
 def event_detail(request: HttpRequest, gate: Gate, pk: Any) -> HttpResponse:
     """An event: its victims, the perpetrators named, its sources, history and audit trail."""
     event = queries.event(gate, pk)
+    record_view(gate, event)
     violations = list(queries.violations(gate, {"event": event.pk}))
     prepare_violations(gate, violations)
     involvements = [(violation, involvement) for violation in violations
@@ -95,6 +98,7 @@ def event_detail(request: HttpRequest, gate: Gate, pk: Any) -> HttpResponse:
 def violation_detail(request: HttpRequest, gate: Gate, pk: Any) -> HttpResponse:
     """A violation: victim, event, place, methods, consequences, perpetrators, sources."""
     violation = queries.violation(gate, pk)
+    record_view(gate, violation)
     identities = gate.sees_identities(violation.collection_id)
     label_people(gate, [violation.victim])
     return render(request, "records/violation_detail.html", {
