@@ -10,7 +10,6 @@ from qantar.records import queries
 from qantar.records.models import Person, PersonName, SearchToken
 from qantar.records.services.bulk import import_people
 
-
 SURNAMES = ["Aliev", "Shutov", "Abdrashev", "Kamshybek", "Nursapar"]
 
 

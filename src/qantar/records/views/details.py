@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from qantar.audit.services import record_view
 from qantar.accounts.choices import Capability
+from qantar.audit.services import record_view
 from qantar.common.access import Gate
 from qantar.common.web import gated
 from qantar.records import queries
