@@ -19,5 +19,5 @@ def compile_messages() -> None:
     setup_django()
     from django.core.management import call_command
 
-    call_command("compilemessages", verbosity=0)
+    call_command("compilemessages", verbosity=0, ignore_patterns=[".venv", "node_modules"])
     click.echo("Translations compiled.")
