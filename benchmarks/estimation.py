@@ -5,7 +5,8 @@ figures, compares each against a baseline measured in the same run, and rewrites
 ``## Estimation`` section of ``benchmarks/RESULTS.md`` (other sections are kept).
 
 Budgets (issue 7): all hierarchical log-linear models of a 5-list table in under 5 s;
-LCMCR, 50,000 iterations on a 4-list table of 5,000 people, in under 60 s on 2 cores.
+LCMCR, 50,000 iterations (now in each of 2 chains) on a 4-list table of 5,000 people,
+in under 60 s on 2 cores. Wall and CPU seconds are both reported: the machine is shared.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ import os
 import platform
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -22,13 +26,30 @@ import numpy as np
 from qantar.core.estimation.existence import reduce
 from qantar.core.estimation.lcmcr import SamplerSettings, sample_posterior
 from qantar.core.estimation.loglinear import fit_batch
-from qantar.core.estimation.models import all_models
+from qantar.core.estimation.models import HierarchicalModel, all_models
 from qantar.core.estimation.selection import Criterion, fit_models, rank_models
 from qantar.core.estimation.table import CaptureHistories, from_csv_text, from_rows
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "mse-benchmarks"
 BASELINE_SAMPLE = 400  # models fitted one at a time for the baseline, then scaled up
+
+
+@dataclass
+class Timing:
+    """Wall-clock and CPU seconds (CPU counts every thread of this process)."""
+
+    wall: float = 0.0
+    cpu: float = 0.0
+
+
+@contextmanager
+def timer() -> Iterator[Timing]:
+    """Measure the block; the result is filled in when it ends."""
+    result = Timing()
+    wall, cpu = time.perf_counter(), time.process_time()
+    yield result
+    result.wall, result.cpu = time.perf_counter() - wall, time.process_time() - cpu
 
 
 def machine() -> str:
@@ -56,30 +77,52 @@ def simulated_table(lists: int, size: int, rng: np.random.Generator) -> CaptureH
     return from_rows([f"L{j}" for j in range(lists)], rows)
 
 
-def time_model_search(table: CaptureHistories) -> tuple[float, float, int, str]:
-    """Vectorised search over all models, and one-at-a-time fitting as the baseline."""
-    models = all_models(table.list_count, table.list_count - 1)
-    start = time.perf_counter()
-    best = rank_models(fit_models(table, models), Criterion.BIC)[0]
-    batched = time.perf_counter() - start
+def time_model_search(table: CaptureHistories) -> tuple[Timing, Timing, Timing, Timing, int,
+                                                       str]:
+    """Search over all models: the first call (models enumerated and cached inside the
+    timing), the best of 3 repeats, and one model at a time as the baseline."""
+    runs = []
+    for _ in range(4):
+        with timer() as elapsed:
+            models = all_models(table.list_count, table.list_count - 1)
+            best = rank_models(fit_models(table, models), Criterion.BIC)[0]
+        runs.append(elapsed)
+    with timer() as padded:
+        padded_batches(table, models)
     cells = table.cells.astype(float)
-    start = time.perf_counter()
-    for model in models[:BASELINE_SAMPLE]:
-        reduction = reduce(model, cells)
-        fit_batch(reduction.design, cells[None, 1:], reduction.live[None, :])
-    one_by_one = (time.perf_counter() - start) * len(models) / BASELINE_SAMPLE
-    return batched, one_by_one, len(models), f"{best.model.code()} -> {best.estimate:,.1f}"
+    with timer() as one_by_one:
+        for model in models[:BASELINE_SAMPLE]:
+            reduction = reduce(model, cells)
+            fit_batch(reduction.design, cells[None, 1:], reduction.live[None, :])
+    scale = len(models) / BASELINE_SAMPLE
+    baseline = Timing(one_by_one.wall * scale, one_by_one.cpu * scale)
+    fastest = min(runs[1:], key=lambda t: t.wall)
+    summary = f"{best.model.code()} -> {best.estimate:,.1f}"
+    return runs[0], fastest, padded, baseline, len(models), summary
 
 
-def time_lcmcr(table: CaptureHistories) -> tuple[float, float, str]:
-    """50,000 Gibbs iterations on patterns, and a per-person sampler as the baseline."""
-    settings = SamplerSettings(burn_in=40_000, samples=1_000, thinning=10)
-    start = time.perf_counter()
-    result = sample_posterior(table, settings, np.random.default_rng(1))
-    patterns = time.perf_counter() - start
+def padded_batches(table: CaptureHistories, models: list[HierarchicalModel]) -> None:
+    """The previous bulk search: per-model reduction, batches of 1,024 padded to one width."""
+    cells = table.cells.astype(float)
+    for start in range(0, len(models), 1024):
+        reductions = [reduce(model, cells) for model in models[start:start + 1024]]
+        width = max(r.design.shape[1] for r in reductions)
+        design = np.zeros((len(reductions), cells.size - 1, width))
+        for i, r in enumerate(reductions):
+            design[i, :, :r.design.shape[1]] = r.design
+        fit_batch(design, np.broadcast_to(cells[1:], design.shape[:2]),
+                  np.stack([r.live for r in reductions]))
+
+
+def time_lcmcr(table: CaptureHistories) -> tuple[Timing, float, str]:
+    """50,000 Gibbs iterations in each of 2 chains; a per-person sampler as the baseline."""
+    settings = SamplerSettings(burn_in=40_000, samples=1_000, thinning=10, chains=2)
+    with timer() as elapsed:
+        result = sample_posterior(table, settings, np.random.default_rng(1))
     per_person = time_per_person_allocation(table, 3) * 50_000
-    summary = f"median {result.median:,.0f}, ESS {result.diagnostics['effective_sample_size']:.0f}"
-    return patterns, per_person, summary
+    summary = (f"median {result.median:,.0f}, R-hat {result.diagnostics['rhat']:.3f}, "
+               f"ESS {result.diagnostics['effective_sample_size']:.0f} of 2,000")
+    return elapsed, per_person, summary
 
 
 def time_per_person_allocation(table: CaptureHistories, iterations: int) -> float:
@@ -116,20 +159,32 @@ def main() -> None:
     """Run both benchmarks, print and record them."""
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     name, table = five_list_table()
-    batched, one_by_one, count, best = time_model_search(table)
+    first, search, padded, baseline, count, best = time_model_search(table)
     lcmcr_table = simulated_table(4, 8_250, np.random.default_rng(4))  # ~5,000 observed
-    patterns, per_person, summary = time_lcmcr(lcmcr_table)
+    sampler, per_person, summary = time_lcmcr(lcmcr_table)
     lines = [
         f"`.venv/bin/python benchmarks/estimation.py` on {when}.",
-        f"Machine: {machine()}.",
+        f"Machine: {machine()}. The machine is shared: compare with the baseline of the same "
+        "run, and with CPU seconds, rather than across runs.",
         "",
-        "| task | ours (s) | baseline (s) | budget (s) |",
+        "| task | ours: wall s (CPU s) | baseline: wall s (CPU s) | budget (s) |",
         "|---|---:|---:|---:|",
-        f"| all {count} hierarchical models, {name}, BIC ({best}) | {batched:.2f} | "
-        f"{one_by_one:.2f} (one model at a time, scaled from {BASELINE_SAMPLE}) | 5 |",
-        f"| LCMCR 50,000 iterations, 4 lists, {lcmcr_table.observed:,} people observed "
-        f"({summary}) | {patterns:.2f} | {per_person:.0f} (allocation step alone, "
-        "person by person, scaled from 3 iterations) | 60 |",
+        f"| all {count} hierarchical models, {name}, BIC ({best}): first call in the "
+        f"process, models enumerated inside the timing | {first.wall:.2f} ({first.cpu:.2f}) "
+        f"| {baseline.wall:.1f} ({baseline.cpu:.1f}) (one model at a time, scaled from "
+        f"{BASELINE_SAMPLE}) | 5 |",
+        f"| the same search repeated, best of 3 | {search.wall:.2f} ({search.cpu:.2f}) | "
+        f"{padded.wall:.2f} ({padded.cpu:.2f}) (the previous bulk fit: padded batches of "
+        "1,024, per-model checks; fitting only, models already enumerated) | 5 |",
+        f"| LCMCR 2 chains x 50,000 iterations, 4 lists, {lcmcr_table.observed:,} people "
+        f"observed ({summary}) | {sampler.wall:.2f} ({sampler.cpu:.2f}) | {per_person:.0f} "
+        "(allocation step alone, one chain, person by person, scaled from 3 iterations) "
+        "| 60 |",
+        "",
+        "The LCMCR table has two groups of very different visibility (capture 0.45 and "
+        "0.15 on each list): N moves slowly in the sampler there, hence the low effective "
+        "sample size; the estimate reports R-hat and ESS and warns below 100 effective "
+        "draws.",
     ]
     text = section(lines)
     print(text)

@@ -17,6 +17,7 @@ import numpy as np
 
 from qantar.core.errors import QantarError, ValidationFailed
 from qantar.core.estimation import dga, lcmcr, twolist
+from qantar.core.estimation.convergence import RHAT_WARNING
 from qantar.core.estimation.guards import check_estimable
 from qantar.core.estimation.intervals import bootstrap_bca, profile_interval
 from qantar.core.estimation.loglinear import FloatArray
@@ -259,13 +260,14 @@ def _run_lcmcr(table: CaptureHistories, options: Options, rng: np.random.Generat
     result = lcmcr.sample_posterior(table, options.sampler, rng, level)
     diagnostics: dict[str, DiagnosticValue] = {
         key: round(value, 4) for key, value in result.diagnostics.items()}
+    diagnostics["chains"] = options.sampler.chains
     diagnostics["classes"] = options.sampler.classes
-    diagnostics["iterations"] = (options.sampler.burn_in
-                                 + options.sampler.samples * options.sampler.thinning)
+    diagnostics["iterations_per_chain"] = (options.sampler.burn_in
+                                           + options.sampler.samples * options.sampler.thinning)
     return Estimate(table.observed, result.median, result.interval, level, Method.LCMCR.value,
                     f"latent classes (up to {options.sampler.classes})", diagnostics,
                     _convergence_warnings(result.diagnostics),
-                    tuple(float(v) for v in result.draws))
+                    tuple(float(v) for v in result.draws.ravel()))
 
 
 def _run_dga(table: CaptureHistories, options: Options, rng: np.random.Generator,
@@ -334,9 +336,10 @@ def _loglinear_warnings(table: CaptureHistories, fit: ModelFit) -> list[str]:
 
 def _convergence_warnings(diagnostics: dict[str, float]) -> list[str]:
     warnings = []
-    if diagnostics["split_rhat"] > 1.1 or abs(diagnostics["geweke_z"]) > 3:
-        warnings.append("The sampler may not have converged (R-hat or Geweke check); run "
-                        "longer before relying on this estimate.")
+    if diagnostics["rhat"] > RHAT_WARNING:
+        warnings.append(f"The sampler's chains disagree (R-hat {diagnostics['rhat']:.2f} > "
+                        f"{RHAT_WARNING}): they have not converged; run longer before "
+                        "relying on this estimate.")
     if diagnostics["effective_sample_size"] < 100:
         warnings.append("Few effectively independent draws: the interval limits are "
                         "imprecise; run longer.")

@@ -16,15 +16,19 @@ A model failing 2 or 3 gives no estimate at all, and is never used or printed.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from scipy.optimize import linprog
 
 from qantar.core.estimation.loglinear import BoolArray, FloatArray, fit_batch
 from qantar.core.estimation.models import HierarchicalModel, bit_count
 
 LP_TOLERANCE = 1e-7
+
+IntArray = npt.NDArray[np.int64]
 
 
 class ModelStatus(enum.Enum):
@@ -89,6 +93,60 @@ def reduce(model: HierarchicalModel, cells: FloatArray,
     reduced = design[live][:, design[live].any(axis=0)]
     identifiable = bool(np.linalg.matrix_rank(reduced) == reduced.shape[1])
     return Reduction(design, live, infinite, identifiable)
+
+
+@dataclass(frozen=True)
+class ReducedModels:
+    """Many models reduced on one table at once (as :func:`reduce`, over all 2**t terms).
+
+    Two models with the same live cells and the same active terms have the same fit,
+    the same free parameters and the same identifiability.
+    """
+
+    live: BoolArray  # (M, C) observable cells not forced to zero
+    active: BoolArray  # (M, 2**t) terms with a finite parameter on a live cell; 0 = intercept
+
+    @property
+    def free_parameters(self) -> IntArray:
+        """Parameters not at minus infinity, per model."""
+        result: IntArray = self.active.sum(axis=1).astype(np.int64)
+        return result
+
+
+def reduce_many(models: Sequence[HierarchicalModel], cells: FloatArray,
+                columns: FloatArray) -> ReducedModels:
+    """:func:`reduce` for many models, vectorised; ``columns`` is :func:`term_columns`."""
+    included = np.zeros((len(models), columns.shape[1]), dtype=bool)
+    included[:, 0] = True
+    for row, model in zip(included, models, strict=True):
+        row[list(model.terms)] = True
+    sizes = np.array([bit_count(t) for t in range(columns.shape[1])])
+    infinite = included & ((cells[1:] @ columns) == 0) & (sizes >= 2)
+    live = infinite.astype(float) @ columns.T == 0
+    active = included & (live.astype(float) @ columns > 0)
+    return ReducedModels(live, active)
+
+
+def identifiable_many(reduced: ReducedModels, columns: FloatArray) -> BoolArray:
+    """Full column rank of each reduced design (models with every cell live always are)."""
+    result = np.ones(reduced.live.shape[0], dtype=bool)
+    for rows, design in same_width_designs(reduced, columns,
+                                           np.flatnonzero(~reduced.live.all(axis=1))):
+        masked = design * reduced.live[rows][:, :, None]
+        result[rows] = np.linalg.matrix_rank(masked) == design.shape[2]
+    return result
+
+
+def same_width_designs(reduced: ReducedModels, columns: FloatArray,
+                       rows: IntArray) -> list[tuple[IntArray, FloatArray]]:
+    """The given rows grouped by number of active terms, with their (G, C, p) designs."""
+    widths = reduced.active[rows].sum(axis=1)
+    groups = []
+    for width in np.unique(widths):
+        chosen = rows[widths == width]
+        terms = np.nonzero(reduced.active[chosen])[1].reshape(chosen.size, int(width))
+        groups.append((chosen, np.ascontiguousarray(np.moveaxis(columns[:, terms], 0, 1))))
+    return groups
 
 
 def check_model(model: HierarchicalModel, cells: FloatArray) -> ModelStatus:

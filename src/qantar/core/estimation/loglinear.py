@@ -43,8 +43,9 @@ class BatchFit:
 
     @property
     def dark_figure(self) -> FloatArray:
-        """Estimated people on no list, ``exp(intercept)``."""
-        result: FloatArray = np.exp(self.coefficients[:, 0])
+        """Estimated people on no list, ``exp(intercept)`` (inf for a diverging fit)."""
+        with np.errstate(over="ignore"):
+            result: FloatArray = np.exp(self.coefficients[:, 0])
         return result
 
 
@@ -105,8 +106,9 @@ def _starting_values(x: FloatArray, y: FloatArray, live: BoolArray,
     xtw = np.swapaxes(x * weight[:, :, None], 1, 2)
     gram = xtw @ x + _ridge(inactive)
     rhs = np.einsum("kpc,kc->kp", xtw, response)
-    result: FloatArray = np.linalg.solve(gram, rhs[:, :, None])[:, :, 0]
-    return result
+    # A design that is not identifiable on its live cells has a singular Gram matrix;
+    # _solve falls back to the pseudo-inverse instead of failing the whole batch.
+    return _solve(gram, rhs)
 
 
 def _newton_step(x: FloatArray, y: FloatArray, live: BoolArray, beta: FloatArray,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache, cached_property
 from itertools import combinations
 
 
@@ -18,6 +19,7 @@ def bit_count(term: int) -> int:
     return bin(term).count("1")
 
 
+@cache
 def lists_of(term: int) -> tuple[int, ...]:
     """The 0-based list indices in a term."""
     return tuple(j for j in range(term.bit_length()) if term >> j & 1)
@@ -30,9 +32,9 @@ class HierarchicalModel:
     list_count: int
     interactions: frozenset[int]
 
-    @property
+    @cached_property
     def terms(self) -> tuple[int, ...]:
-        """Every term, main effects first, sorted by order then bitmask."""
+        """Every term, main effects first, sorted by order then bitmask (computed once)."""
         mains = {1 << j for j in range(self.list_count)}
         return tuple(sorted(mains | self.interactions, key=lambda t: (bit_count(t), t)))
 
@@ -43,8 +45,12 @@ class HierarchicalModel:
 
     def generators(self) -> tuple[int, ...]:
         """The maximal terms (the generating class)."""
-        terms = self.terms
-        return tuple(t for t in terms if not any(t != u and t & u == t for u in terms))
+        # In a hierarchical model a term has a proper superset in the model exactly
+        # when it has one with a single list more.
+        terms = set(self.terms)
+        lists = [1 << j for j in range(self.list_count)]
+        return tuple(t for t in self.terms
+                     if not any(t | bit in terms for bit in lists if not t & bit))
 
     def code(self) -> str:
         """Literature notation, lists numbered from 1: ``[12,3]``."""
@@ -83,14 +89,21 @@ def from_code(list_count: int, code: str) -> HierarchicalModel:
 
 def all_models(list_count: int, max_order: int) -> list[HierarchicalModel]:
     """Every hierarchical model whose interactions have at most ``max_order`` lists."""
+    return list(_all_models(list_count, max_order))
+
+
+@cache
+def _all_models(list_count: int, max_order: int) -> tuple[HierarchicalModel, ...]:
+    # Enumerated once per process: a search over 6,893 models re-uses the objects
+    # (and their cached term lists) instead of rebuilding them for every table.
     top = min(max_order, list_count - 1)
     candidates = [
         sum(1 << j for j in combo)
         for order in range(2, top + 1)
         for combo in combinations(range(list_count), order)
     ]
-    return [HierarchicalModel(list_count, frozenset(chosen))
-            for chosen in _down_sets(candidates, 0, frozenset())]
+    return tuple(HierarchicalModel(list_count, frozenset(chosen))
+                 for chosen in _down_sets(candidates, 0, frozenset()))
 
 
 def _down_sets(candidates: list[int], start: int, chosen: frozenset[int]) -> Iterator[
@@ -121,6 +134,7 @@ def _closure(term: int) -> frozenset[int]:
     )
 
 
+@cache
 def _digits(term: int) -> str:
     return "".join(str(j + 1) for j in lists_of(term))
 

@@ -15,17 +15,21 @@ import enum
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import groupby
 
 import numpy as np
 
 from qantar.core.estimation.existence import (
     ModelStatus,
-    Reduction,
+    ReducedModels,
     check_model,
+    identifiable_many,
     reduce,
+    reduce_many,
+    same_width_designs,
     term_columns,
 )
-from qantar.core.estimation.loglinear import FloatArray, fit_batch
+from qantar.core.estimation.loglinear import BoolArray, FloatArray, fit_batch
 from qantar.core.estimation.models import HierarchicalModel, all_models
 from qantar.core.estimation.table import CaptureHistories
 
@@ -69,19 +73,39 @@ def default_max_order(list_count: int) -> int:
 
 
 def fit_models(table: CaptureHistories, models: Sequence[HierarchicalModel]) -> list[ModelFit]:
-    """Check and fit every model on the table (vectorised in chunks)."""
+    """Check and fit every model on the table, in the order given.
+
+    Vectorised: the existence checks run over all models at once; models that reduce
+    to the same design on this table (same live cells, same finite terms, common on
+    sparse tables) are fitted once; the distinct designs are fitted in batches of
+    equal width, so no system is padded. Same results as fitting one at a time.
+    """
     cells = table.cells.astype(float)
-    fits: list[ModelFit] = []
-    for start in range(0, len(models), CHUNK):
-        fits += _fit_chunk(table, list(models[start:start + CHUNK]), cells)
-    return fits
+    columns = term_columns(table.list_count)
+    reduced = reduce_many(models, cells, columns)
+    keys = np.packbits(np.hstack([reduced.live, reduced.active]), axis=1)
+    rows = np.ascontiguousarray(keys).view(np.dtype((np.void, keys.shape[1]))).ravel()
+    _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
+    distinct = ReducedModels(reduced.live[first], reduced.active[first])
+    identifiable = identifiable_many(distinct, columns)
+    dark, loglik, certified = _fit_distinct(distinct, cells, columns, identifiable)
+    free = reduced.free_parameters
+    return [
+        _model_fit(table, model, _status(bool(identifiable[k]), bool(certified[k])),
+                   float(dark[k]), float(loglik[k]), int(free[i]))
+        for i, (model, k) in enumerate(zip(models, inverse.ravel().tolist(), strict=True))
+    ]
 
 
 def rank_models(fits: Sequence[ModelFit], which: Criterion) -> list[ModelFit]:
     """Models with an estimate, best first (ties: fewer parameters, then notation)."""
     usable = [fit for fit in fits if fit.status is ModelStatus.OK]
-    return sorted(usable, key=lambda f: (round(f.criterion(which), 9), f.free_parameters,
-                                         f.model.code()))
+    ranked = sorted(usable, key=lambda f: (round(f.criterion(which), 9), f.free_parameters))
+    # Notation breaks the remaining ties (common on sparse tables, where models differing
+    # only by terms at minus infinity fit alike); it is computed only inside tied groups.
+    return [fit for _, tied in groupby(ranked, key=lambda f: (
+        round(f.criterion(which), 9), f.free_parameters))
+        for fit in sorted(tied, key=lambda f: f.model.code())]
 
 
 def search(table: CaptureHistories, which: Criterion,
@@ -91,38 +115,35 @@ def search(table: CaptureHistories, which: Criterion,
     return rank_models(fit_models(table, all_models(table.list_count, order)), which)
 
 
-def _fit_chunk(table: CaptureHistories, models: list[HierarchicalModel],
-               cells: FloatArray) -> list[ModelFit]:
-    columns = term_columns(table.list_count)
-    reductions = [reduce(model, cells, columns) for model in models]
-    width = max(r.design.shape[1] for r in reductions)
-    design = np.zeros((len(models), cells.size - 1, width))
-    for i, r in enumerate(reductions):
-        design[i, :, :r.design.shape[1]] = r.design
-    y = np.broadcast_to(cells[1:], (len(models), cells.size - 1))
-    mask = np.stack([r.live for r in reductions])
-    batch = fit_batch(design, y, mask)
-    return [
-        _model_fit(table, model, reduction, float(batch.dark_figure[i]),
-                   float(batch.loglik[i]), bool(batch.certified[i]))
-        for i, (model, reduction) in enumerate(zip(models, reductions, strict=True))
-    ]
+def _fit_distinct(reduced: ReducedModels, cells: FloatArray, columns: FloatArray,
+                  identifiable: BoolArray) -> tuple[FloatArray, FloatArray, BoolArray]:
+    # Designs that are not identifiable are never used, so they are not fitted.
+    count = reduced.live.shape[0]
+    dark, loglik = np.full(count, np.nan), np.full(count, -np.inf)
+    certified = np.zeros(count, dtype=bool)
+    for rows, design in same_width_designs(reduced, columns, np.flatnonzero(identifiable)):
+        for start in range(0, rows.size, CHUNK):
+            part = slice(start, start + CHUNK)
+            live = reduced.live[rows[part]]
+            batch = fit_batch(design[part], np.broadcast_to(cells[1:], live.shape), live)
+            dark[rows[part]], loglik[rows[part]] = batch.dark_figure, batch.loglik
+            certified[rows[part]] = batch.certified
+    return dark, loglik, certified
 
 
-def _model_fit(table: CaptureHistories, model: HierarchicalModel, reduction: Reduction,
-               dark: float, loglik: float, certified: bool) -> ModelFit:
-    status = _status(reduction, certified)
+def _model_fit(table: CaptureHistories, model: HierarchicalModel, status: ModelStatus,
+               dark: float, loglik: float, free_parameters: int) -> ModelFit:
     if status is not ModelStatus.OK:
         dark, loglik = math.nan, -math.inf
-    return ModelFit(model, status, dark, loglik, reduction.free_parameters, table.observed)
+    return ModelFit(model, status, dark, loglik, free_parameters, table.observed)
 
 
-def _status(reduction: Reduction, certified: bool) -> ModelStatus:
+def _status(identifiable: bool, certified: bool) -> ModelStatus:
     # A converged Newton fit with a vanishing next step proves the MLE exists. Without
     # that proof the model is excluded: either the Fienberg-Rinaldo condition fails
     # (checked exactly by ``existence.check_model``; the test suite shows the two agree
     # on the benchmark tables) or the fit is too close to the boundary to trust.
-    if not reduction.identifiable:
+    if not identifiable:
         return ModelStatus.NOT_IDENTIFIABLE
     return ModelStatus.OK if certified else ModelStatus.NO_ESTIMATE
 
@@ -132,9 +153,12 @@ def fit_model(table: CaptureHistories, model: HierarchicalModel) -> ModelFit:
     cells = table.cells.astype(float)
     reduction = reduce(model, cells)
     batch = fit_batch(reduction.design, cells[None, 1:], reduction.live[None, :])
-    status = check_model(model, cells) if not batch.certified[0] else _status(reduction, True)
-    return _model_fit(table, model, reduction, float(batch.dark_figure[0]),
-                      float(batch.loglik[0]), status is ModelStatus.OK)
+    if batch.certified[0]:
+        status = _status(reduction.identifiable, True)
+    else:
+        status = check_model(model, cells)
+    return _model_fit(table, model, status, float(batch.dark_figure[0]),
+                      float(batch.loglik[0]), reduction.free_parameters)
 
 
 def select_in_batch(cells: FloatArray, models: Sequence[HierarchicalModel],
