@@ -103,10 +103,12 @@ def test_consent_hold_erasure_and_the_audit_log(page, site):
     page.get_by_label("Record id").fill(str(person.pk))
     page.get_by_role("button", name="Filter").click()
     rows = page.locator(".audit-log tbody tr")
-    expect(rows.first).to_contain_text("Erased")
+    expect(rows.first).to_be_visible()
     actions = [re.sub(r"\s+", " ", text) for text in rows.locator("td:nth-child(5)")
                .all_inner_texts()]
-    assert actions == ["Erased", "Status changed", "Status changed", "Consent changed",
-                       "Created"]
-    expect(page.locator(".count")).to_have_text("5 entries match these filters.")
+    # Every look at the person's page is there too, between the changes.
+    assert "Viewed identifying data" in actions
+    assert [a for a in actions if a != "Viewed identifying data"] == [
+        "Erased", "Status changed", "Status changed", "Consent changed", "Created"]
+    expect(page.locator(".count")).to_have_text(f"{len(actions)} entries match these filters.")
     _shot(page, "admin-audit-log.png")
