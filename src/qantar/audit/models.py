@@ -56,17 +56,6 @@ class AuditEntry(AppendOnly):
         return f"#{self.seq} {self.action} {self.object_type}"
 
 
-class AuditHead(models.Model):
-    """The single row that serialises appends: last sequence number and chain hash."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    seq = models.PositiveBigIntegerField(default=0)
-    chain_hash = models.CharField(max_length=64, default="0" * 64)
-
-    def __str__(self) -> str:
-        return f"head {self.seq}"
-
-
 class Revision(QantarModel, AppendOnly):
     """One change to a record, with old and new values sealed under the record's key."""
 

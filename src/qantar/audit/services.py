@@ -6,13 +6,13 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from qantar.audit.choices import AuditAction
-from qantar.audit.models import AuditEntry, AuditHead, Revision
+from qantar.audit.models import AuditEntry, Revision
 from qantar.common.context import channel, client_address
-from qantar.core.auditlog import entry_leaf_hash, next_chain_hash, verify_log
+from qantar.core.auditlog import GENESIS_CHAIN_HEX, entry_leaf_hash, next_chain_hash, verify_log
 from qantar.core.checkpoint import (
     Checkpoint,
     checkpoint_timestamp,
@@ -65,9 +65,9 @@ def record_event(
         collection_id = collection_id or getattr(obj, "collection_id", "") or ""
     # No savepoint: the entry belongs to the caller's transaction and rolls back with it.
     with transaction.atomic(savepoint=False):
-        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        seq, previous = _last_entry()
         entry = AuditEntry(
-            seq=head.seq + 1,
+            seq=seq + 1,
             at=timezone.now(),
             actor_id=str(actor.pk) if actor is not None and actor.pk else "",
             actor_label=safe_label(actor_label or (actor.get_username() if actor else "")),
@@ -79,11 +79,24 @@ def record_event(
             details=json.loads(json.dumps(dict(details or {}) | {"via": channel.get()})),
         )
         entry.leaf_hash = entry_leaf_hash(_as_entry_dict(entry))
-        entry.chain_hash = next_chain_hash(head.chain_hash, entry.leaf_hash)
-        entry.save(force_insert=True)
-        head.seq, head.chain_hash = entry.seq, entry.chain_hash
-        head.save(update_fields=["seq", "chain_hash"])
+        entry.chain_hash = next_chain_hash(previous, entry.leaf_hash)
+        AuditEntry.objects.bulk_create([entry])
     return entry
+
+
+# Any constant: PostgreSQL sessions appending to the log queue on this advisory lock. On
+# SQLite every transaction takes the write lock when it begins (transaction_mode IMMEDIATE).
+_APPEND_LOCK = 725_012_022
+
+
+def _last_entry() -> tuple[int, str]:
+    """The last sequence number and chain hash, with appends serialised until commit."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_APPEND_LOCK])
+        cursor.execute("SELECT seq, chain_hash FROM audit_auditentry ORDER BY seq DESC LIMIT 1")
+        row = cursor.fetchone()
+    return (int(row[0]), str(row[1])) if row else (0, GENESIS_CHAIN_HEX)
 
 
 def record_revision(
