@@ -31,11 +31,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001
-    """Load the shipped vocabularies once per test database."""
+    """Load the shipped vocabularies and justice reference tables once per test database."""
+    from qantar.justice.services import sync_reference
     from qantar.vocab.services import sync_terms
 
     with django_db_blocker.unblock():
         sync_terms()
+        sync_reference()
 
 
 @pytest.fixture(autouse=True)

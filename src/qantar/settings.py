@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "qantar.audit",
     "qantar.vocab",
     "qantar.records",
+    "qantar.justice",
+    "qantar.lists",
+    "qantar.estimation",
 ]
 
 MIDDLEWARE = [

@@ -43,7 +43,9 @@ def test_demo_loads_once_with_the_seed_cases_findable_by_name(django_capture_on_
     second = load_demo(admin)
 
     assert "Imported 5 sources" in first and "53 persons, 88 violations" in first
-    assert second.endswith("Imported nothing new; 313 already present.")
+    assert second.endswith("Imported nothing new; 313 already present. Justice demo: 0 new "
+                           "cases, 0 new complaints, 0 new reported figures.")
+    assert first.endswith("Justice demo: 18 new cases, 1 new complaints, 34 new reported figures.")
     gate = Gate.for_user(admin)
     assert queries.counts(gate) == {"people": 53, "events": 56, "violations": 88, "sources": 5}
 

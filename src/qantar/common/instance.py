@@ -69,9 +69,12 @@ def prepare(*, demo: bool, admin_username: str) -> Iterator[str]:
             yield warning
     call_command("migrate", interactive=False, verbosity=0)
     yield "Database is up to date."
+    from qantar.justice.services import sync_reference
     from qantar.vocab.services import sync_terms
 
     yield f"Vocabularies: {sync_terms()} terms."
+    sync_reference()
+    yield "Justice reference tables (articles, fair-trial indicators) loaded."
     admin_line = ensure_admin(admin_username)
     if demo:
         from django.contrib.auth import get_user_model

@@ -9,6 +9,7 @@ from typing import Any
 from qantar.accounts.models import Collection
 from qantar.accounts.services import create_collection
 from qantar.common.access import Gate
+from qantar.justice.demo import load_justice_demo
 from qantar.records import io
 
 SEED_DATA = Path(__file__).parent / "seed_data.json"
@@ -27,5 +28,7 @@ def load_demo(admin: Any, path: Path = SEED_DATA) -> str:
     collection = Collection.objects.filter(name=name).first()
     if collection is None:
         collection = create_collection(admin, name, bundle["collection"].get("description", ""))
-    report = io.import_bundle(Gate.for_user(admin), collection, bundle)
-    return f"Demo data ({name}): {report.summary()}"
+    gate = Gate.for_user(admin)
+    report = io.import_bundle(gate, collection, bundle)
+    justice = load_justice_demo(gate, collection, bundle)
+    return f"Demo data ({name}): {report.summary()} {justice}"
