@@ -34,3 +34,15 @@ def assert_sqlite_hardening(sender: Any, connection: Any, **kwargs: Any) -> None
 def install() -> None:
     """Connect the check to every new connection."""
     connection_created.connect(assert_sqlite_hardening, dispatch_uid="qantar-sqlite-hardening")
+
+
+def refresh_statistics() -> None:
+    """Update the query planner's statistics (after bulk imports and at set-up).
+
+    Without them SQLite can choose a collection-wide index over a selective one and turn a
+    10 ms name search into a scan.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

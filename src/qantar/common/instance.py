@@ -83,4 +83,7 @@ def prepare(*, demo: bool, admin_username: str) -> Iterator[str]:
 
         admin = get_user_model().objects.get(username=admin_username)
         yield load_demo(admin)
+    from qantar.common.database import refresh_statistics
+
+    refresh_statistics()
     yield admin_line

@@ -206,12 +206,16 @@ class PersonName(QantarModel):
 class SearchToken(models.Model):
     """Blind index: keyed hashes of normalised tokens of sealed text, never the words."""
 
-    collection_id = models.UUIDField(db_index=True)
+    collection_id = models.UUIDField()
     object_type = models.CharField(max_length=32)
     object_id = models.UUIDField(db_index=True)
-    digest = models.CharField(max_length=32, db_index=True)
+    digest = models.CharField(max_length=32)
 
     class Meta:
+        # Searches start from the digest; a collection-only index would make SQLite scan
+        # every token of a collection.
+        indexes = [models.Index(fields=["digest", "object_type", "collection_id"],
+                                name="search_token_lookup")]
         constraints = [
             models.UniqueConstraint(
                 fields=["object_type", "object_id", "digest"], name="unique_search_token"

@@ -73,10 +73,12 @@ def people(gate: Gate, filters: Mapping[str, Any] | None = None) -> QuerySet[Per
         if filters.get(name):
             queryset = queryset.filter(**{name: filters[name]})
     if filters.get("group"):
-        queryset = queryset.filter(groups__code=filters["group"])
+        # A subquery rather than a join: no duplicate rows, so no DISTINCT over sealed columns.
+        members = Person.groups.through.objects.filter(term__code=filters["group"])
+        queryset = queryset.filter(id__in=members.values("person_id"))
     if filters.get("collection"):
         queryset = queryset.filter(collection_id=filters["collection"])
-    return queryset.distinct().order_by("created_at")
+    return queryset.order_by("created_at")
 
 
 def _date_filter(queryset: QuerySet[Any], filters: Mapping[str, Any]) -> QuerySet[Any]:

@@ -20,6 +20,7 @@ from qantar.audit.choices import AuditAction
 from qantar.audit.models import Revision
 from qantar.audit.services import record_event
 from qantar.common.access import Gate
+from qantar.common.database import refresh_statistics
 from qantar.common.keyring import get_keyring
 from qantar.core.errors import ValidationFailed
 from qantar.core.hashing import sha256_hex
@@ -97,4 +98,5 @@ def import_people(gate: Gate, collection_id: uuid.UUID, rows: Iterable[Mapping[s
     with transaction.atomic():
         for batch_prepared in prepared:
             _write_batch(gate, collection_id, batch_prepared)
+    refresh_statistics()
     return count
