@@ -41,6 +41,16 @@ def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001
 
 
 @pytest.fixture(autouse=True)
+def _english_unless_a_test_asks():
+    """Each test starts in English: a language activated by an earlier test must not leak."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _force_login_passes_second_factor(monkeypatch):
     """``client.force_login`` stands for a full login, second factor included.
 
