@@ -42,11 +42,6 @@ def _as_entry_dict(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
-def entry_as_dict(entry: AuditEntry) -> dict[str, Any]:
-    """An entry as the core verifier reads it (with its stored hashes)."""
-    return _as_entry_dict(entry) | {"leaf_hash": entry.leaf_hash, "chain_hash": entry.chain_hash}
-
-
 def record_event(
     action: str,
     *,
