@@ -29,7 +29,6 @@ def command(host: str, port: int, workers: int) -> None:
     get_keyring()  # fail now, clearly, if the key is missing or the passphrase wrong
     call_command("collectstatic", interactive=False, verbosity=0)
     click.echo(f"Qantar is running at http://{host}:{port}/ (Ctrl+C to stop)")
-    import sys
 
     from gunicorn.app.wsgiapp import run
 
