@@ -145,3 +145,24 @@ def test_user_supplied_labels_are_logged_without_control_characters():
     entry = record_event("login_failed", actor_label="admin\nFAKE ENTRY\r\x1b[31m")
     assert entry.actor_label == "adminFAKE ENTRY[31m"
     assert safe_label("a\x00b") == "ab"
+
+
+def test_the_plain_insert_writes_every_column_of_an_entry():
+    from qantar.audit.services import _COLUMNS
+
+    assert _COLUMNS == tuple(field.column for field in AuditEntry._meta.concrete_fields)
+    written = record_event(
+        "update",
+        object_type="records.person",
+        object_id="id-1",
+        collection_id="c-1",
+        details={"fields": ["notes"], "count": 2},
+        actor_label="someone\nelse",
+    )
+    stored = AuditEntry.objects.get(seq=written.seq)
+    assert [getattr(stored, name) for name in _COLUMNS] == [
+        getattr(written, name) for name in _COLUMNS
+    ]
+    assert stored.details == {"fields": ["notes"], "count": 2, "via": "system"}
+    assert stored.actor_label == "someoneelse"
+    assert queries.verify().is_intact

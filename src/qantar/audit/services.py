@@ -75,8 +75,38 @@ def record_event(
         )
         entry.leaf_hash = entry_leaf_hash(_as_entry_dict(entry))
         entry.chain_hash = next_chain_hash(previous, entry.leaf_hash)
-        AuditEntry.objects.bulk_create([entry])
+        _insert(entry)
     return entry
+
+
+def _insert(entry: AuditEntry) -> None:
+    """One plain INSERT: the ORM's per-call query building would cost as much as the write.
+
+    The row is still an ``AuditEntry`` (append-only, built above); the two values that need
+    converting for the database in use (the time and the JSON details) go through their
+    fields' own conversion, the rest are plain strings and integers.
+    """
+    if not _INSERT_SQL:
+        columns = ", ".join(connection.ops.quote_name(name) for name in _COLUMNS)
+        marks = ", ".join(["%s"] * len(_COLUMNS))
+        # Column names are the model's own constants, never input.
+        sql = f"INSERT INTO audit_auditentry ({columns}) VALUES ({marks})"  # noqa: S608
+        _INSERT_SQL.append(sql)
+    details = AuditEntry._meta.get_field("details").get_db_prep_save(entry.details, connection)
+    values = [getattr(entry, name) for name in _COLUMNS]
+    values[1] = connection.ops.adapt_datetimefield_value(entry.at)
+    values[9] = details
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_SQL[0], values)
+    entry._state.adding = False
+    entry._state.db = connection.alias
+
+
+_COLUMNS = (
+    "seq", "at", "actor_id", "actor_label", "ip", "action", "object_type", "object_id",
+    "collection_id", "details", "leaf_hash", "chain_hash",
+)  # fmt: skip
+_INSERT_SQL: list[str] = []
 
 
 # Any constant: PostgreSQL sessions appending to the log queue on this advisory lock. On
