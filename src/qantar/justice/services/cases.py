@@ -17,6 +17,7 @@ from qantar.audit.services import record_event, record_revision
 from qantar.common.access import Gate
 from qantar.common.changes import differences, snapshot
 from qantar.common.text import NAME_MAX, NARRATIVE_MAX, clean_text
+from qantar.common.values import clean_choice, clean_partial_date
 from qantar.core.errors import Conflict, ValidationFailed
 from qantar.core.justice import AppealResult, Stage, Step, check_next, effective, replay
 from qantar.justice.choices import (
@@ -88,17 +89,17 @@ def _keep_history(gate: Gate, obj: Any, before: dict[str, Any], fields: Sequence
 
 def _apply_complaint(gate: Gate, complaint: Complaint, data: Mapping[str, Any]) -> list[Any]:
     cid = complaint.collection_id
-    complaint.filed_by = checks.choice(data.get("filed_by"), FiledBy, "filed_by")
+    complaint.filed_by = clean_choice(data.get("filed_by"), FiledBy, "filed_by")
     complaint.filer_name = checks.sealed(data.get("filer_name"), "filer_name", NAME_MAX)
-    complaint.authority_kind = checks.choice(data.get("authority_kind"), AuthorityKind,
+    complaint.authority_kind = clean_choice(data.get("authority_kind"), AuthorityKind,
                                              "authority_kind")
     complaint.authority = checks.reference(Organisation, data.get("authority"), "authority")
-    complaint.filed_on = checks.partial_date(data.get("filed_on"), "filed_on", required=True)
+    complaint.filed_on = clean_partial_date(data.get("filed_on"), "filed_on", required=True)
     complaint.reference = checks.sealed(data.get("reference"), "reference", 200)
     complaint.summary = checks.sealed(data.get("summary"), "summary", NARRATIVE_MAX)
-    complaint.response = checks.choice(data.get("response"), ComplaintResponse, "response",
+    complaint.response = clean_choice(data.get("response"), ComplaintResponse, "response",
                                        ComplaintResponse.AWAITING)
-    complaint.response_on = checks.partial_date(data.get("response_on"), "response_on")
+    complaint.response_on = clean_partial_date(data.get("response_on"), "response_on")
     complaint.response_text = checks.sealed(data.get("response_text"), "response_text",
                                             NARRATIVE_MAX)
     if complaint.response_on and complaint.response == ComplaintResponse.AWAITING:
@@ -171,10 +172,10 @@ def _apply_proceeding(gate: Gate, proceeding: Proceeding, data: Mapping[str, Any
                                                                                           Any]:
     cid = proceeding.collection_id
     proceeding.number = checks.sealed(data.get("number"), "number", 200)
-    proceeding.procedure = checks.choice(data.get("procedure"), Procedure, "procedure",
+    proceeding.procedure = clean_choice(data.get("procedure"), Procedure, "procedure",
                                          Procedure.CRIMINAL)
-    proceeding.against = checks.choice(data.get("against"), Against, "against")
-    proceeding.authority_kind = checks.choice(data.get("authority_kind"), AuthorityKind,
+    proceeding.against = clean_choice(data.get("against"), Against, "against")
+    proceeding.authority_kind = clean_choice(data.get("authority_kind"), AuthorityKind,
                                               "authority_kind", "")
     proceeding.authority = checks.reference(Organisation, data.get("authority"), "authority")
     proceeding.place = checks.reference(Place, data.get("place"), "place")
@@ -192,7 +193,7 @@ def _clean_party(gate: Gate, proceeding: Proceeding, item: Mapping[str, Any]) ->
                             proceeding.collection_id)
     party = Party(proceeding=proceeding, person=person,
                   key_id=person.key_id if person else proceeding.key_id,
-                  role=checks.choice(item.get("role"), PartyRole, "parties"),
+                  role=clean_choice(item.get("role"), PartyRole, "parties"),
                   is_official=bool(item.get("is_official")))
     party.name = checks.sealed(item.get("name"), "parties", NAME_MAX)
     party.position = checks.sealed(item.get("position"), "parties", NAME_MAX)
@@ -301,8 +302,8 @@ def _clean_outcomes(proceeding: Proceeding, stage: Stage,
                                    "outcomes")
         outcome = DefendantOutcome(
             party=party,
-            outcome=checks.choice(item.get("outcome"), VerdictOutcome, "outcomes"),
-            sentence_kind=checks.choice(item.get("sentence_kind"), SentenceKind, "outcomes", ""),
+            outcome=clean_choice(item.get("outcome"), VerdictOutcome, "outcomes"),
+            sentence_kind=clean_choice(item.get("sentence_kind"), SentenceKind, "outcomes", ""),
             sentence_days=checks.whole_number(item.get("sentence_days"), "outcomes",
                                               label="The sentence in days"),
             sentence_text=clean_text(item.get("sentence_text"), "outcomes", max_length=300),
@@ -326,14 +327,14 @@ def _clean_outcomes(proceeding: Proceeding, stage: Stage,
 
 def _clean_entry(gate: Gate, proceeding: Proceeding, data: Mapping[str, Any],
                  entries: Sequence[StageEntry]) -> StageEntry:
-    stage = Stage(checks.choice(data.get("stage"), StageKind, "stage"))
+    stage = Stage(clean_choice(data.get("stage"), StageKind, "stage"))
     cid = proceeding.collection_id
     entry = StageEntry(proceeding=proceeding, key_id=proceeding.key_id, stage=stage,
                        recorded_by=gate.user if getattr(gate.user, "pk", None) else None,
                        seq=(entries[-1].seq if entries else 0) + 1)
-    entry.date = checks.partial_date(data.get("date"), "date")
-    entry.ground = checks.choice(data.get("ground"), ClosureGround, "ground", "")
-    entry.result = checks.choice(data.get("result"), AppealOutcome, "result", "")
+    entry.date = clean_partial_date(data.get("date"), "date")
+    entry.ground = clean_choice(data.get("ground"), ClosureGround, "ground", "")
+    entry.result = clean_choice(data.get("result"), AppealOutcome, "result", "")
     if entry.ground and stage not in GROUND_STAGES:
         raise ValidationFailed("ground_not_allowed",
                                "Only a closure, refusal or suspension has a legal ground.",
@@ -449,10 +450,10 @@ def record_remedy(gate: Gate, proceeding: Proceeding, data: Mapping[str, Any]) -
             raise ValidationFailed("unknown_party", "Choose a party of this case.", "party")
     remedy = Remedy(proceeding=proceeding, party=party,
                     key_id=party.key_id if party else proceeding.key_id,
-                    kind=checks.choice(data.get("kind"), RemedyKind, "kind"),
+                    kind=clean_choice(data.get("kind"), RemedyKind, "kind"),
                     amount=checks.amount(data.get("amount"), "amount"),
                     currency=clean_text(data.get("currency"), "currency", max_length=3).upper(),
-                    date=checks.partial_date(data.get("date"), "date"),
+                    date=clean_partial_date(data.get("date"), "date"),
                     granted_by=clean_text(data.get("granted_by"), "granted_by",
                                           max_length=300),
                     source=checks.visible(gate, Source, data.get("source"), "source",
@@ -486,7 +487,7 @@ def set_deadline(gate: Gate, proceeding: Proceeding, data: Mapping[str, Any]) ->
     lawyer = _lawyer(gate, data.get("lawyer") or gate.user, proceeding.collection_id)
     deadline = Deadline(collection_id=proceeding.collection_id, key_id=proceeding.key_id,
                         proceeding=proceeding, lawyer=lawyer,
-                        kind=checks.choice(data.get("kind"), DeadlineKind, "kind"),
+                        kind=clean_choice(data.get("kind"), DeadlineKind, "kind"),
                         due_on=checks.exact_date(data.get("due_on"), "due_on"))
     deadline.note = checks.sealed(data.get("note"), "note", 2000)
     deadline.save(force_insert=True)

@@ -15,7 +15,6 @@ from qantar.accounts.choices import Capability
 from qantar.accounts.models import Collection
 from qantar.common.access import Gate
 from qantar.common.text import clean_text
-from qantar.core.dates import parse_optional
 from qantar.core.errors import NotFound, ValidationFailed
 from qantar.justice.models import Article
 
@@ -33,28 +32,6 @@ def collection_id_of(collection: Collection | uuid.UUID | str) -> uuid.UUID:
 def require_edit(gate: Gate, collection_id: uuid.UUID) -> None:
     """Refuse unless the user may edit complaints and proceedings in the collection."""
     gate.require(collection_id, Capability.EDIT_JUSTICE)
-
-
-def choice(value: Any, choices: Any, field: str, default: str | None = None) -> str:
-    """A value of a closed set, or a clear error listing the allowed values."""
-    if (value is None or value == "") and default is not None:
-        return default
-    if value not in choices.values:
-        raise ValidationFailed(
-            "invalid_choice",
-            f"“{str(value)[:60]}” is not one of: {', '.join(choices.values)}.",
-            field,
-        )
-    return str(value)
-
-
-def partial_date(value: Any, field: str, *, required: bool = False) -> str:
-    """A partial date in canonical form ('' when blank and not required)."""
-    text = clean_text(value, field, max_length=64)
-    parsed = parse_optional(text, field)
-    if parsed is None and required:
-        raise ValidationFailed("required", "The date is required.", field)
-    return str(parsed) if parsed else ""
 
 
 def exact_date(value: Any, field: str) -> date:

@@ -17,6 +17,7 @@ from qantar.audit.services import record_revision
 from qantar.common.access import Gate
 from qantar.common.changes import snapshot
 from qantar.common.text import NAME_MAX, NARRATIVE_MAX, clean_text
+from qantar.common.values import clean_choice, clean_partial_date
 from qantar.core.errors import ValidationFailed
 from qantar.justice.choices import (
     Answer,
@@ -106,7 +107,7 @@ def _answers(report: MonitoringReport, items: Mapping[str, Any]) -> list[Indicat
         if value in (None, ""):
             continue
         answer = IndicatorAnswer(report=report, indicator=indicator, key_id=report.key_id,
-                                 answer=checks.choice(value, Answer, f"answer_{code}"))
+                                 answer=clean_choice(value, Answer, f"answer_{code}"))
         answer.is_violation = bool(indicator.violation_answer) and \
             answer.answer == indicator.violation_answer
         note = given.get("note") if isinstance(given, Mapping) else ""
@@ -129,8 +130,8 @@ def record_hearing_report(gate: Gate, proceeding: Proceeding,
                               monitor=gate.user if getattr(gate.user, "pk", None) else None)
     report.court = checks.reference(Organisation, data.get("court"), "court")
     report.judge = clean_text(data.get("judge"), "judge", max_length=NAME_MAX)
-    report.held_on = checks.partial_date(data.get("held_on"), "held_on", required=True)
-    report.openness = checks.choice(data.get("openness"), Openness, "openness", Openness.UNKNOWN)
+    report.held_on = clean_partial_date(data.get("held_on"), "held_on", required=True)
+    report.openness = clean_choice(data.get("openness"), Openness, "openness", Openness.UNKNOWN)
     report.present = checks.sealed(data.get("present"), "present", 5000)
     report.notes = checks.sealed(data.get("notes"), "notes", NARRATIVE_MAX)
     answers = _answers(report, data.get("answers") or {})
@@ -155,19 +156,19 @@ def _apply_figure(gate: Gate, figure: ReportedFigure, data: Mapping[str, Any]) -
     if value is None:
         raise ValidationFailed("required", "The value is required.", "value")
     figure.value = value
-    figure.unit = checks.choice(data.get("unit"), FigureUnit, "unit", FigureUnit.COUNT)
+    figure.unit = clean_choice(data.get("unit"), FigureUnit, "unit", FigureUnit.COUNT)
     if figure.unit == FigureUnit.PERCENT and value > 100:
         raise ValidationFailed("invalid_number", "A percentage cannot exceed 100.", "value")
     figure.is_lower_bound = bool(data.get("is_lower_bound"))
     figure.is_approximate = bool(data.get("is_approximate"))
-    figure.as_of = checks.partial_date(data.get("as_of"), "as_of", required=True)
+    figure.as_of = clean_partial_date(data.get("as_of"), "as_of", required=True)
     figure.publisher = clean_text(data.get("publisher"), "publisher", max_length=300,
                                   required=True, label="The publisher")
     figure.is_official = bool(data.get("is_official", True))
     figure.source = checks.visible(gate, Source, data.get("source"), "source",
                                    figure.collection_id)
-    figure.funnel = checks.choice(data.get("funnel"), Funnel, "funnel", "")
-    figure.stage = checks.choice(data.get("stage"), FunnelStage, "stage", "")
+    figure.funnel = clean_choice(data.get("funnel"), Funnel, "funnel", "")
+    figure.stage = clean_choice(data.get("stage"), FunnelStage, "stage", "")
     if bool(figure.funnel) != bool(figure.stage):
         raise ValidationFailed("stage_needs_funnel",
                                "Give both the funnel and its stage, or neither.", "stage")

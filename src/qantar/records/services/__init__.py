@@ -24,7 +24,8 @@ from qantar.common.access import Gate
 from qantar.common.changes import differences, snapshot
 from qantar.common.keyring import get_keyring
 from qantar.common.text import NAME_MAX, NARRATIVE_MAX, TITLE_MAX, clean_text
-from qantar.core.dates import parse_optional
+from qantar.common.values import clean_choice as _choice
+from qantar.common.values import clean_partial_date as _date
 from qantar.core.errors import NotFound, PermissionDenied, ValidationFailed
 from qantar.core.names import search_keys
 from qantar.records.choices import (
@@ -94,24 +95,6 @@ TESTIMONY_FIELDS = ("text", "language", "taken_on", "taken_by")
 
 
 # --- small checks ------------------------------------------------------------------------
-
-
-def _choice(value: Any, choices: Any, field: str, default: str | None = None) -> str:
-    if (value is None or value == "") and default is not None:
-        return default
-    if value not in choices.values:
-        raise ValidationFailed(
-            "invalid_choice",
-            f"“{str(value)[:60]}” is not one of: {', '.join(choices.values)}.",
-            field,
-        )
-    return str(value)
-
-
-def _date(value: Any, field: str) -> str:
-    text = clean_text(value, field, max_length=64)
-    parsed = parse_optional(text, field)
-    return str(parsed) if parsed else ""
 
 
 def _age(value: Any) -> int | None:
