@@ -1,4 +1,5 @@
-"""Test set-up: a throw-away master key and key store, vocabularies, users and collections."""
+"""Test set-up: a throw-away master key, key store and evidence store, vocabularies, users and
+collections."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ KEY_DIR = Path(tempfile.mkdtemp(prefix="qantar-test-keys-"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Point the key file and key store at a private temporary folder."""
+    """Point the key file, key store and evidence store at a private temporary folder."""
     settings.KEY_FILE = str(KEY_DIR / "master.key")
     settings.KEYSTORE_FILE = str(KEY_DIR / "keystore.sqlite3")
+    settings.EVIDENCE_DIR = KEY_DIR / "evidence"
     write_key_file(Path(settings.KEY_FILE), crypto.new_key(), "test key")
     reset_keyring()
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "qantar.audit",
     "qantar.vocab",
     "qantar.records",
+    "qantar.evidence",
     "qantar.justice",
     "qantar.lists",
     "qantar.estimation",
@@ -166,11 +167,15 @@ SESSION_IDLE_SECONDS = int(os.environ.get("QANTAR_SESSION_IDLE_SECONDS", 30 * 60
 CSRF_COOKIE_HTTPONLY = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
-# Uploads never touch the disk in clear: small ones stay in memory, large ones are refused
-# until the encrypted upload handler (evidence) takes them.
+# Uploads never touch the disk in clear: small ones stay in memory; evidence uploads are
+# encrypted chunk by chunk as they arrive (qantar.evidence.uploads), on that page only.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+
+# Evidence files: an encrypted, write-once, content-addressed store on disk (docs/evidence.md).
+EVIDENCE_DIR = Path(os.environ.get("QANTAR_EVIDENCE_DIR", DATA_DIR / "evidence")).resolve()
+EVIDENCE_MAX_BYTES = int(os.environ.get("QANTAR_EVIDENCE_MAX_BYTES", 512 * 1024 * 1024))
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -124,6 +124,47 @@ def main(canary: str, export_dir: Path) -> None:
         reverse("records:event_list"),
     ]
     statuses = {str(index): client.get(url).status_code for index, url in enumerate(pages)}
+
+    # Evidence uploaded through the page (encrypted as it streams in): the canary in the file's
+    # name, description, custody note, content and EXIF metadata.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qantar.evidence.models import EvidenceItem
+
+    letter = f"Medical letter about {canary}: two broken ribs.\n".encode() * 40_000
+    upload = client.post(
+        reverse("evidence:upload", args=[collection.pk]),
+        {
+            "file": SimpleUploadedFile(f"letter-{canary}.txt", letter),
+            "kind": "medical_document",
+            "person": str(person.pk),
+            "description": f"Evidence description {canary}",
+            "received_from": f"From the lawyer {canary}",
+        },
+    )
+    assert upload.status_code == 302, upload.status_code
+    photo = client.post(
+        reverse("evidence:upload", args=[collection.pk]),
+        {
+            "file": SimpleUploadedFile(f"photo-{canary}.jpg", _photo(canary)),
+            "kind": "photo",
+            "violation": str(violation.pk),
+        },
+    )
+    assert photo.status_code == 302, photo.status_code
+    item = EvidenceItem.objects.get(kind="medical_document")
+    assert canary in item.original_name and canary in item.description, "no canary to find"
+    evidence_pages = [
+        reverse("evidence:index"),
+        reverse("evidence:detail", args=[item.pk]),
+        reverse("evidence:detail", args=[EvidenceItem.objects.get(kind="photo").pk]),
+        reverse("records:person_detail", args=[person.pk]),
+    ]
+    for url in evidence_pages:
+        statuses[str(len(statuses))] = client.get(url).status_code
+    download = client.get(reverse("evidence:download", args=[item.pk]))
+    statuses[str(len(statuses))] = download.status_code
+    assert b"".join(download.streaming_content) == letter, "the download differs"
     analyst_client = Client()
     analyst_client.force_login(analyst)
     analyst_page = analyst_client.get(reverse("records:person_detail", args=[person.pk]))
@@ -181,9 +222,38 @@ def main(canary: str, export_dir: Path) -> None:
             ],
         ).exit_code,
         "audit_verify": runner.invoke(cli, ["audit", "verify"]).exit_code,
+        "evidence_verify": runner.invoke(
+            cli, ["evidence", "verify", "--all", "--as", "admin"]
+        ).exit_code,
+        "evidence_export": runner.invoke(
+            cli,
+            [
+                "evidence",
+                "export",
+                str(item.pk),
+                "--as",
+                "admin",
+                "--out",
+                str(export_dir / "evidence.sealed"),
+            ],
+        ).exit_code,
         "keys_status": runner.invoke(cli, ["keys", "status"]).exit_code,
     }
     print(json.dumps({"pages": statuses, "error_status": error_status, "cli": results}))
+
+
+def _photo(canary: str) -> bytes:
+    """A JPEG whose EXIF names its author and owner with the canary."""
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[315] = f"Author {canary}"
+    exif.get_ifd(0x8769)[42032] = f"Owner {canary}"
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16), (90, 20, 20)).save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
 
 
 if __name__ == "__main__":

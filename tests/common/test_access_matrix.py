@@ -26,6 +26,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from qantar.accounts.choices import Role
 from qantar.accounts.models import User
 from qantar.common.access import Gate
+from qantar.evidence import services as evidence
+from qantar.evidence.store import BlobWriter
 from qantar.justice import services as justice
 from qantar.records import services
 from tests.fixtures.factories import make_collection, member, person_data
@@ -61,6 +63,7 @@ JUSTICE_READ = READ
 JUSTICE_EDIT = row(200, 200, 200, 403, 403, 404, 404)    # lawyers follow complaints and cases
 JUSTICE_CREATE = row(200, 200, 200, 403, 403, 200, 403)
 STATISTICS = row(200, 200, 200, 200, 403, 200, 403)      # statistics of one's collections
+IDENTITIES = row(200, 200, 200, 403, 200, 404, 404)      # identities-level: never analysts
 NOT_FOUND = everyone(404)                                # a record that does not exist
 POST_ONLY = everyone(405, anonymous=405)                 # GET is not allowed, for anyone
 
@@ -115,7 +118,16 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "records:source_delete": EDIT,
     "records:cite": EDIT,
     "records:quick_create": POST_ONLY,
+    # Everyone signed in may ask; the answer holds only people they may edit.
+    "records:victim_options": everyone(200),
     "records:export": row(REAUTH, REAUTH, 403, REAUTH, 403, REAUTH, 403),
+    # --- evidence: files and their names are identities-level; adding needs editing rights
+    "evidence:index": everyone(200),
+    "evidence:upload": EDIT,
+    "evidence:detail": IDENTITIES,
+    "evidence:download": IDENTITIES,
+    "evidence:custody_add": EDIT,
+    "evidence:verify": POST_ONLY,
     # --- justice: complaints, cases and their steps (lawyers edit them, not victims' records)
     "justice:home": everyone(200),
     "justice:proceeding_list": everyone(200),
@@ -179,6 +191,8 @@ POST_REFUSALS: dict[str, dict[str, Any]] = {
     "audit:verify": row(ALLOWED, 403, 403, 403, 403, ALLOWED, ALLOWED),
     "records:legal_hold_lift": MANAGE | {"administrator": ALLOWED},
     "records:quick_create": everyone(ALLOWED),
+    "evidence:verify": IDENTITIES | {"administrator": ALLOWED, "documenter": ALLOWED,
+                                     "lawyer": ALLOWED, "viewer": ALLOWED},
     "justice:stage_add": JUSTICE_EDIT | {"administrator": ALLOWED, "documenter": ALLOWED,
                                          "lawyer": ALLOWED},
     "justice:complaint_answer": JUSTICE_EDIT | {"administrator": ALLOWED,
@@ -254,6 +268,12 @@ def world(db: Any) -> dict[str, Any]:
                                                        "source_type": "report"})
     testimony = services.record_testimony(gate, {"person": person.pk, "text": "I was beaten."})
     hold = services.place_legal_hold(gate, person, "Evidence in a trial")
+    writer = BlobWriter(name="injury.jpg", max_bytes=1000)
+    writer.update(b"photo of the injuries")
+    received = writer.finish()
+    item = evidence.add_evidence(gate, collection, received,
+                                 {"kind": "photo", "person": person.pk}).item
+    received.discard()
     justice.sync_reference()
     lawyer = Gate.for_user(users["lawyer"])
     complaint = justice.record_complaint(lawyer, collection, {
@@ -266,7 +286,8 @@ def world(db: Any) -> dict[str, Any]:
     deadline = justice.set_deadline(lawyer, case, {"kind": "hearing", "due_on": "2024-03-20"})
     records = {"collection": collection, "person": person, "event": event,
                "violation": violation, "source": source, "testimony": testimony,
-               "hold": hold, "complaint": complaint, "case": case, "deadline": deadline}
+               "hold": hold, "complaint": complaint, "case": case, "deadline": deadline,
+               "evidence": item}
     return {"users": users, "records": records, "kwargs": _kwargs(records)}
 
 
@@ -304,6 +325,9 @@ def _kwargs(r: dict[str, Any]) -> dict[str, Callable[[], dict[str, Any]]]:
     of["justice:complaint_summary"] = {"pk": complaint, "language": "en"}
     of["justice:deadline_done"] = {"pk": r["deadline"].pk}
     of["estimation:new_from"] = {"name": "no-such-provider"}
+    of["evidence:upload"] = {"collection_pk": r["collection"].pk}
+    for name in ("detail", "download", "custody_add", "verify"):
+        of[f"evidence:{name}"] = {"pk": r["evidence"].pk}
     for name in ("lists:upload_confirm", "lists:job_detail", "lists:job_step",
                  "lists:run_detail", "lists:run_accept", "lists:review_decide",
                  "lists:person_detail", "lists:person_split", "lists:disagreement_resolve",

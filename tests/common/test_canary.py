@@ -1,9 +1,10 @@
 """Canary sweep: a case with a unique canary in every sensitive field leaves no clear trace.
 
-After pages (as administrator and analyst), an administrator's edit, a deletion, a forced
-server error, exports and commands, the canary is searched (`grep -a`-style, as bytes) in the
-SQLite database with its WAL and journal (or a pg_dump), the key store, logs (the process's
-output), the temporary folder and the exports. It may exist only inside encrypted values,
+After pages (as administrator and analyst), evidence files uploaded and downloaded, an
+administrator's edit, a deletion, a forced server error, exports and commands, the canary is
+searched (`grep -a`-style, as bytes) in the SQLite database with its WAL and journal (or a
+pg_dump), the key store, the evidence store, logs (the process's output), the temporary folder
+and the exports. It may exist only inside encrypted values,
 so it must not be found at all.
 """
 
@@ -81,6 +82,8 @@ def test_the_canary_is_found_nowhere_in_clear(tmp_path):
             "export_csv": 0,
             "export_analyst": 0,
             "audit_verify": 0,
+            "evidence_verify": 0,
+            "evidence_export": 0,
             "keys_status": 0,
         }
         dumps = []
@@ -102,7 +105,9 @@ def test_the_canary_is_found_nowhere_in_clear(tmp_path):
     ]
     places += [("process output (logs)", output), *dumps]
     exports = sorted(path.name for path in _files(export_dir))
-    assert exports == ["all.json.sealed", "people.csv.sealed", "stats.csv"]
+    assert exports == ["all.json.sealed", "evidence.sealed", "people.csv.sealed", "stats.csv"]
+    stored = [path for path in _files(data_dir / "evidence") if "blobs" in path.parts]
+    assert len(stored) == 2  # the letter and the photo, encrypted
     needles = [canary.encode(), canary.encode("utf-16-le"), canary.upper().encode()]
     found = [name for name, content in places if any(n in content for n in needles)]
     assert found == []

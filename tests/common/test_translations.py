@@ -51,6 +51,8 @@ KEY_STRINGS = {
                 "The complaint was recorded."],
     "estimation": ["Estimates of the undocumented", "Estimated total"],
     "lists": ["Person lists", "Review pairs", "Decision recorded."],
+    "evidence": ["Evidence", "Add evidence", "Chain of custody",
+                 "The file was encrypted and stored as evidence."],
     "vocab": ["Violation type", "Media incident"],
     "templates": ["Something went wrong", "Skip to the content", "Log out"],
 }

@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "link",
     "estimate",
     "lists",
+    "evidence",
 ]
 
 

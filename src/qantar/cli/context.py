@@ -1,4 +1,5 @@
-"""Shared plumbing for CLI commands: Django set-up and error mapping."""
+"""Shared plumbing for CLI commands: Django set-up, error mapping, the acting user, the
+collection named, the passphrase of sealed files."""
 
 from __future__ import annotations
 
@@ -69,3 +70,24 @@ as_option = click.option(
     default=None,
     help="Act as this user (default: $QANTAR_USER).",
 )
+
+
+def collection_named(gate: Any, name: str) -> Any:
+    """The collection with this name among those the user can see, or NotFound."""
+    from qantar.accounts.models import Collection
+    from qantar.core.errors import NotFound
+
+    found = Collection.objects.filter(name=name, id__in=gate.collections()).first()
+    if found is None:
+        raise NotFound(f"No collection “{name[:60]}” that you can see.")
+    return found
+
+
+def export_passphrase(confirm: bool) -> str:
+    """The passphrase of a sealed file: $QANTAR_EXPORT_PASSPHRASE, or asked for."""
+    value = os.environ.get("QANTAR_EXPORT_PASSPHRASE")
+    if value:
+        return value
+    return str(
+        click.prompt("Passphrase for the sealed file", hide_input=True, confirmation_prompt=confirm)
+    )

@@ -4,24 +4,19 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
-from qantar.cli.context import as_option, gate_for, reports_errors, setup_django
+from qantar.cli.context import (
+    as_option,
+    collection_named,
+    gate_for,
+    reports_errors,
+    setup_django,
+)
 
 collection_option = click.option("--collection", "collection_name", required=True,
                                  help="The collection (its name).")
-
-
-def _collection(gate: Any, name: str) -> Any:
-    from qantar.accounts.models import Collection
-    from qantar.core.errors import NotFound
-
-    found = Collection.objects.filter(name=name, id__in=gate.collections()).first()
-    if found is None:
-        raise NotFound(f"No collection “{name[:60]}” that you can see.")
-    return found
 
 
 def _mapping(header: list[str], proposed: dict[str, int], overrides: tuple[str, ...]
@@ -82,7 +77,7 @@ def import_command(username: str | None, collection_name: str, path: Path, list_
     from qantar.lists import services
 
     gate = gate_for(username)
-    collection = _collection(gate, collection_name)
+    collection = collection_named(gate, collection_name)
     table = list_io.open_table(path, path.name)
     mapping = _mapping(table.header, list_io.map_header(table.header), overrides)
     click.echo(f"{path.name}: {table.file_format}"
@@ -126,7 +121,7 @@ def link_command(username: str | None, collection_name: str, list_names: tuple[s
     from qantar.lists.models import ImportedList
 
     gate = gate_for(username)
-    collection = _collection(gate, collection_name)
+    collection = collection_named(gate, collection_name)
     chosen = None
     if list_names:
         chosen = list(ImportedList.objects.filter(collection=collection, name__in=list_names))
@@ -151,7 +146,7 @@ def review_stats_command(username: str | None, collection_name: str) -> None:
     from qantar.lists import queries
 
     gate = gate_for(username)
-    collection = _collection(gate, collection_name)
+    collection = collection_named(gate, collection_name)
     stats = queries.review_stats(gate, collection, queries.latest_run(gate, collection))
     agreement = "—" if stats.agreement is None else f"{stats.agreement:.0%}"
     click.echo(f"uncertain pairs: {stats.queue_total}\nreviewed: {stats.reviewed}\n"
@@ -173,7 +168,7 @@ def capture_histories_command(username: str | None, collection_name: str,
     from qantar.lists import queries
 
     gate = gate_for(username)
-    text = queries.capture_history_csv(gate, _collection(gate, collection_name))
+    text = queries.capture_history_csv(gate, collection_named(gate, collection_name))
     if out is None:
         click.echo(text, nl=False)
     else:

@@ -5,28 +5,24 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sys
 from pathlib import Path
 
 import click
 
-from qantar.cli.context import as_option, gate_for, reports_errors, setup_django
+from qantar.cli.context import (
+    as_option,
+    export_passphrase,
+    gate_for,
+    reports_errors,
+    setup_django,
+)
 
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
 PASSPHRASE_HELP = (
     "Exports with names and identifying details are sealed with a passphrase: "
     "$QANTAR_EXPORT_PASSPHRASE, or asked for."
 )
-
-
-def _passphrase(confirm: bool) -> str:
-    value = os.environ.get("QANTAR_EXPORT_PASSPHRASE")
-    if value:
-        return value
-    return str(
-        click.prompt("Passphrase for the sealed file", hide_input=True, confirmation_prompt=confirm)
-    )
 
 
 def _write(out: str, data: bytes) -> None:
@@ -84,7 +80,8 @@ def export_command(username: str | None, output_format: str, out: str, purpose: 
     identifying = any(gate.sees_identities(c) for c in gate.collections(Capability.EXPORT))
     data = text.encode("utf-8")
     if identifying:
-        data = seal_container(data, _passphrase(confirm=True), f"qantar-export.{output_format}")
+        name = f"qantar-export.{output_format}"
+        data = seal_container(data, export_passphrase(confirm=True), name)
     _write(out, data)
 
 
@@ -96,7 +93,7 @@ def open_sealed_command(path: Path, out: str) -> None:
     """Open a sealed export with its passphrase (write it only somewhere encrypted)."""
     from qantar.core.container import open_container
 
-    _, data = open_container(path.read_bytes(), _passphrase(confirm=False))
+    _, data = open_container(path.read_bytes(), export_passphrase(confirm=False))
     _write(out, data)
 
 
@@ -119,7 +116,7 @@ def import_command(username: str | None, path: Path, collection_name: str) -> No
     if raw.startswith(b"QANTAR-SEALED/1"):
         from qantar.core.container import open_container
 
-        raw = open_container(raw, _passphrase(confirm=False))[1]
+        raw = open_container(raw, export_passphrase(confirm=False))[1]
     try:
         bundle = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:

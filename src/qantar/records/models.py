@@ -392,9 +392,16 @@ class Consent(QantarModel):
 
 
 class LegalHold(QantarModel):
-    """A hold that blocks erasure of a person's records and evidence, with its reason."""
+    """A hold that blocks erasure of a person's records and evidence, with its reason.
+
+    A hold placed from an evidence file names it (``evidence``): it still holds the person the
+    file is about, because erasing them is what would destroy the file.
+    """
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="legal_holds")
+    evidence = models.ForeignKey(
+        "evidence.EvidenceItem", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="legal_holds", verbose_name=_("evidence file"))
     reason = models.CharField(_("reason"), max_length=500)
     placed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     lifted_at = models.DateTimeField(null=True, blank=True)

@@ -1,10 +1,11 @@
 """Protecting people: consent per purpose, legal holds and erasure.
 
 Erasure destroys the person's data key. Everything sealed under it — names, identifying
-details, notes, testimonies, violation narratives, citations' quotes, history values — can never
-be opened again, from this database or from any backup of it, because the key lived only in
-the key store. The pseudonymised violation records (type, date, place, methods), evidence
-hashes and the audit trail stay, so statistics and the chain of custody survive.
+details, notes, testimonies, violation narratives, citations' quotes, history values, evidence
+files about them — can never be opened again, from this database or from any backup of it,
+because the key lived only in the key store. The pseudonymised violation records (type, date,
+place, methods), evidence hashes and chains of custody, and the audit trail stay, so statistics
+and the chain of custody survive.
 """
 
 from __future__ import annotations
@@ -116,20 +117,26 @@ def require_consent(gate: Gate, person: Person, purpose: str, action: str) -> No
 
 
 @transaction.atomic
-def place_legal_hold(gate: Gate, person: Person, reason: str) -> LegalHold:
-    """Block erasure of a person's records and evidence, with a recorded reason."""
+def place_legal_hold(gate: Gate, person: Person, reason: str, evidence: Any = None) -> LegalHold:
+    """Block erasure of a person's records and evidence, with a recorded reason.
+
+    ``evidence``, an evidence file about the person, says which file the hold is for.
+    """
     gate.require(person.collection_id, Capability.MANAGE_COLLECTION)
+    if evidence is not None and evidence.person_id != person.pk:
+        raise ValidationFailed(
+            "wrong_person", "That evidence file is not about this person.", "evidence"
+        )
     hold = LegalHold.objects.create(
         person=person,
+        evidence=evidence,
         placed_by=gate.user,
         reason=clean_text(reason, "reason", max_length=500, required=True, label="The reason"),
     )
-    record_event(
-        AuditAction.STATUS_CHANGE,
-        actor=gate.user,
-        obj=person,
-        details={"legal_hold": "placed", "hold": str(hold.pk)},
-    )
+    details = {"legal_hold": "placed", "hold": str(hold.pk)}
+    if evidence is not None:
+        details["evidence"] = str(evidence.pk)
+    record_event(AuditAction.STATUS_CHANGE, actor=gate.user, obj=person, details=details)
     return hold
 
 
@@ -154,7 +161,8 @@ def erase_person(gate: Gate, person: Person, reason: str) -> None:
     reason = clean_text(reason, "reason", max_length=500, required=True, label="The reason")
     hold = person.legal_holds.filter(lifted_at__isnull=True).first()
     if hold is not None:
-        raise Conflict("legal_hold", f"A legal hold blocks erasure: {hold.reason}")
+        held = "A legal hold on evidence about this person" if hold.evidence_id else "A legal hold"
+        raise Conflict("legal_hold", f"{held} blocks erasure: {hold.reason}")
     if person.erased_at is not None:
         raise Conflict("already_erased", "This person was already erased.")
     SearchToken.objects.filter(
@@ -171,4 +179,9 @@ def erase_person(gate: Gate, person: Person, reason: str) -> None:
     person.deletion_reason = person.deletion_reason or "erased"
     person.save(update_fields=["erased_at", "deleted_at", "deleted_by", "deletion_reason"])
     record_event(AuditAction.ERASE, actor=gate.user, obj=person, details={"reason_given": True})
+    # Their evidence files were sealed under the same key: they become unreadable with it, and
+    # their chains of custody say so. (Imported here: evidence is built on records.)
+    from qantar.evidence.services import note_key_destroyed
+
+    note_key_destroyed(gate.user, person)
     transaction.on_commit(lambda: get_keyring().destroy(person.key_id))

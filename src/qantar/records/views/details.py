@@ -1,4 +1,5 @@
-"""Detail pages: a person, an event, a violation, a source — with sources, history and trail."""
+"""Detail pages: a person, an event, a violation, a source — with sources, evidence, history and
+trail."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from qantar.accounts.choices import Capability
 from qantar.audit.services import record_view
 from qantar.common.access import Gate
 from qantar.common.web import gated
+from qantar.evidence import queries as evidence
 from qantar.records import queries
 from qantar.records.views.common import (
     KIND_LABELS,
@@ -71,6 +73,7 @@ def person_detail(request: HttpRequest, gate: Gate, pk: Any) -> HttpResponse:
         "history": readable_history(gate, person),
         "audit": list(queries.audit_trail(gate, person)[:AUDIT_TRAIL_LENGTH]),
         "can_edit": can_edit(gate, person) and not is_erased,
+        "evidence": evidence.section(gate, person),
     } | _protection(gate, person, identities))
 
 
@@ -90,6 +93,7 @@ def event_detail(request: HttpRequest, gate: Gate, pk: Any) -> HttpResponse:
         "citations": citations_for(gate, event, True),
         "history": readable_history(gate, event), "can_edit": can_edit(gate, event),
         "audit": list(queries.audit_trail(gate, event)[:AUDIT_TRAIL_LENGTH]),
+        "evidence": evidence.section(gate, event),
     })
 
 
@@ -109,6 +113,7 @@ def violation_detail(request: HttpRequest, gate: Gate, pk: Any) -> HttpResponse:
         "history": readable_history(gate, violation),
         "can_edit": can_edit(gate, violation) and violation.victim.erased_at is None,
         "audit": list(queries.audit_trail(gate, violation)[:AUDIT_TRAIL_LENGTH]),
+        "evidence": evidence.section(gate, violation),
     })
 
 

@@ -19,6 +19,7 @@ from qantar.accounts.choices import Capability
 from qantar.common.access import Gate
 from qantar.common.web import gated, show_error
 from qantar.core.errors import NotFound, PermissionDenied, QantarError
+from qantar.evidence import queries as evidence_queries
 from qantar.records import queries, services
 from qantar.records.forms.protection import ConsentForm, EraseForm, LegalHoldForm
 from qantar.records.views.common import FORM_METHODS, label_people
@@ -76,23 +77,38 @@ def consent_create(request: HttpRequest, gate: Gate, pk: Any) -> HttpResponse:
         "overview": queries.consent_overview(gate, person)})
 
 
+def _held_evidence(gate: Gate, person: Any, pk: str | None) -> Any:
+    """The evidence file a hold is placed from (``?evidence=``), which must be about the person."""
+    if not pk:
+        return None
+    item = evidence_queries.item(gate, pk)
+    if item.person_id != person.pk:
+        raise NotFound()
+    return item
+
+
 @FORM_METHODS
 @gated
 def legal_hold_place(request: HttpRequest, gate: Gate, pk: Any) -> HttpResponse:
-    """Place a legal hold, with its reason, that blocks the person's erasure."""
+    """Place a legal hold, with its reason, that blocks the person's erasure (and so the
+    destruction of their evidence files); from an evidence page, the hold names the file."""
     person = queries.person(gate, pk)
     gate.require(person.collection_id, Capability.MANAGE_COLLECTION)
+    evidence = _held_evidence(gate, person, request.GET.get("evidence"))
     form = LegalHoldForm(_data(request))
     if form.is_bound and form.is_valid():
         try:
-            services.place_legal_hold(gate, person, form.cleaned_data["reason"])
+            services.place_legal_hold(gate, person, form.cleaned_data["reason"], evidence)
         except QantarError as error:
             _refused(form, error)
         else:
             messages.success(request, _t("The legal hold was placed. Erasure is blocked."))
+            if evidence is not None:
+                return redirect("evidence:detail", pk=evidence.pk)
             return redirect("records:person_detail", pk=person.pk)
     label_people(gate, [person])
-    return render(request, "records/legal_hold_form.html", {"form": form, "person": person})
+    return render(request, "records/legal_hold_form.html", {"form": form, "person": person,
+                                                            "evidence": evidence})
 
 
 @require_POST
@@ -129,4 +145,5 @@ def person_erase(request: HttpRequest, gate: Gate, pk: Any) -> HttpResponse:
         "form": form, "person": person,
         "hold": queries.legal_holds_of(gate, person).filter(lifted_at__isnull=True).first(),
         "counts": {"violations": queries.violations(gate, {"victim": person.pk}).count(),
-                   "testimonies": queries.testimonies_of(gate, person).count()}})
+                   "testimonies": queries.testimonies_of(gate, person).count(),
+                   "evidence": person.evidence.count()}})

@@ -1,0 +1,1 @@
+"""Evidence files: encrypted, write-once, with hashes, metadata and a chain of custody."""
