@@ -654,3 +654,75 @@ def test_every_view_of_identifying_details_is_audited_but_not_for_analysts(clien
     assert client.get(f"/people/{person.pk}/").status_code == 200
     views = AuditEntry.objects.filter(action="view_sensitive", object_id=str(person.pk))
     assert [entry.actor_label for entry in views] == ["viewer-doc"]
+
+
+# --- the victim select when there are many people ----------------------------------------
+
+
+@pytest.fixture
+def many_people(gate, collection, person, monkeypatch):
+    """More people than the victim select lists in full (the limit lowered to two)."""
+    from qantar.records import forms as record_forms
+
+    monkeypatch.setattr(record_forms, "VICTIMS_LISTED_IN_FULL", 2)
+    others = [
+        services.record_person(gate, collection, {"names": [{"value": name, "language": "ru"}]})
+        for name in ("Айгерим Нурланова", "Ерлан Касымов")
+    ]
+    return [person, *others]
+
+
+def test_few_people_are_all_listed_without_a_search_box(documenter, person):
+    page = text_of(signed_in(documenter).get(reverse("records:violation_create")))
+    assert f'<option value="{person.pk}">Kosai Makhanbayev ({person.pseudonym})</option>' in page
+    assert 'name="victim_search"' not in page
+
+
+def test_many_people_are_found_by_name_not_listed(documenter, many_people):
+    client = signed_in(documenter)
+    kosai, aigerim, erlan = many_people
+
+    page = text_of(client.get(reverse("records:violation_create")))
+    assert 'name="victim_search"' in page
+    assert "Kosai Makhanbayev" not in page and "Айгерим" not in page
+
+    options = text_of(client.get(reverse("records:victim_options"),
+                                 {"victim_search": "Makhanbaev"}))
+    assert options == (
+        '<option value="" selected>—</option>\n'
+        f'<option value="{kosai.pk}">Kosai Makhanbayev ({kosai.pseudonym})</option>\n')
+
+    kept = text_of(client.get(reverse("records:victim_options"),
+                              {"victim_search": "Касымов", "victim": str(kosai.pk)}))
+    assert kept == (
+        '<option value="">—</option>\n'
+        f'<option value="{kosai.pk}" selected>Kosai Makhanbayev ({kosai.pseudonym})</option>\n'
+        f'<option value="{erlan.pk}">Ерлан Касымов ({erlan.pseudonym})</option>\n')
+    assert "Айгерим" not in kept
+
+
+def test_without_javascript_find_shows_the_matches_and_keeps_what_was_typed(documenter,
+                                                                             many_people):
+    client = signed_in(documenter)
+    aigerim = many_people[1]
+    before = counts()
+
+    page = text_of(client.post(reverse("records:violation_create"), violation_post(aigerim) | {
+        "victim": "", "victim_search": "Nurlanova", "description": "Kept as typed.",
+        "_find": "victim"}))
+    assert f'<option value="{aigerim.pk}">Айгерим Нурланова ({aigerim.pseudonym})</option>' in page
+    assert "Kept as typed." in page
+    assert 'value="Nurlanova"' in page
+    assert counts() == before
+
+    saved = client.post(reverse("records:violation_create"), violation_post(aigerim))
+    assert saved.status_code == 302
+    assert Violation.objects.get().victim_id == aigerim.pk
+
+
+def test_the_victim_search_finds_nobody_outside_the_users_collections(many_people):
+    outsider = member(make_user("outsider"), make_collection(), Role.DOCUMENTER)
+    options = text_of(signed_in(outsider).get(reverse("records:victim_options"),
+                                              {"victim_search": "Makhanbayev",
+                                               "victim": str(many_people[0].pk)}))
+    assert options == '<option value="">—</option>\n'

@@ -39,5 +39,6 @@ urlpatterns = [
     path("sources/<uuid:pk>/delete/", views.source_delete, name="source_delete"),
     path("cite/<str:kind>/<uuid:pk>/", views.cite, name="cite"),
     path("new/<str:kind>/", views.quick_create, name="quick_create"),
+    path("victims/options/", views.victim_options, name="victim_options"),
     path("export/", views.export, name="export"),
 ]

@@ -79,13 +79,53 @@ def editable_collections(gate: Gate) -> Choices:
     return collection_choices(gate, Capability.EDIT_RECORDS)
 
 
-def victim_choices(gate: Gate) -> Choices:
-    """People in collections where the user may edit, by name (or pseudonym)."""
-    editable = set(gate.collections(Capability.EDIT_RECORDS))
+# Up to this many people the victim select lists them all; beyond it, it lists the person
+# already chosen and those whose name matches what was typed in the search box beside it
+# (a select of thousands of names is unusable, and each name must be decrypted to show it).
+VICTIMS_LISTED_IN_FULL = 200
+VICTIMS_FOUND_AT_MOST = 50
+
+
+def victim_choices(gate: Gate, search: str = "", selected: str = "") -> Choices:
+    """People the user may name as a victim, by name (or pseudonym).
+
+    All of them while there are few; otherwise the one already ``selected`` and those whose
+    name matches ``search`` (the blind-index name search).
+    """
+    people = _editable_people(gate)
+    if needs_victim_search(gate):
+        chosen = list(people.filter(pk=selected)) if _is_uuid(selected) else []
+        found = []
+        if search.strip():
+            matches = queries.people(gate, {"q": search[:200]})
+            found = [p for p in matches.filter(collection_id__in=_editable(gate))
+                     [:VICTIMS_FOUND_AT_MOST] if p.pk not in {c.pk for c in chosen}]
+        people = [*chosen, *found]
     return BLANK + [
         (str(person.pk), f"{person_label(gate, person)} ({person.pseudonym})")
-        for person in queries.people(gate) if person.collection_id in editable
+        for person in people
     ]
+
+
+def needs_victim_search(gate: Gate) -> bool:
+    """True when there are too many people to list them all in the victim select."""
+    return bool(_editable_people(gate).count() > VICTIMS_LISTED_IN_FULL)
+
+
+def _editable(gate: Gate) -> list[uuid.UUID]:
+    return gate.collections(Capability.EDIT_RECORDS)
+
+
+def _editable_people(gate: Gate) -> Any:
+    return queries.people(gate).filter(collection_id__in=_editable(gate))
+
+
+def _is_uuid(value: Any) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 def event_choices(gate: Gate) -> Choices:
@@ -294,7 +334,12 @@ class ViolationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.gate = gate
         if with_victim:
-            self.fields["victim"].choices = victim_choices(gate)
+            values = self.data if self.is_bound else self.initial
+            self.victim_search = str(values.get("victim_search", ""))[:200]
+            self.fields["victim"].choices = victim_choices(
+                gate, self.victim_search, str(values.get("victim", ""))
+            )
+            self.victim_is_searched = needs_victim_search(gate)
         else:
             del self.fields["victim"]
         self.fields["event"].choices = event_choices(gate)

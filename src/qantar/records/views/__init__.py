@@ -24,7 +24,7 @@ from qantar.records.views.editing import (
     violation_edit,
 )
 from qantar.records.views.export import export
-from qantar.records.views.inline import quick_create
+from qantar.records.views.inline import quick_create, victim_options
 from qantar.records.views.lists import event_list, home, person_list, source_list, violation_list
 from qantar.records.views.protection import (
     consent_create,
@@ -62,6 +62,7 @@ __all__ = [
     "person_erase",
     "person_list",
     "quick_create",
+    "victim_options",
     "source_create",
     "source_delete",
     "source_detail",

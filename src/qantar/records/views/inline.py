@@ -15,7 +15,7 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from qantar.common.access import Gate
 from qantar.common.web import gated
@@ -31,7 +31,7 @@ class Picker:
     form: type[forms.Form]
     field: str
     create: Callable[[Gate, Any], Any]
-    choices: Callable[[Gate], list[tuple[str, Any]]]
+    choices: Callable[[Gate, Any], list[tuple[str, Any]]]  # (gate, submitted data)
     title: Any
     label: Any
 
@@ -40,19 +40,22 @@ PICKERS: dict[str, Picker] = {
     "place": Picker(
         record_forms.QuickPlaceForm, "place",
         lambda gate, form: services.create_place(gate, form.values()),
-        lambda gate: record_forms.place_choices(), _("New place"), _("Place"),
+        lambda gate, data: record_forms.place_choices(), _("New place"), _("Place"),
     ),
     "victim": Picker(
         record_forms.QuickPersonForm, "victim",
         lambda gate, form: services.record_person(gate, form.cleaned_data["collection"],
                                                   form.values()),
-        record_forms.victim_choices, _("New person"), _("Victim"),
+        lambda gate, data: record_forms.victim_choices(
+            gate, str(data.get("victim_search", "")), str(data.get("victim", ""))
+        ),
+        _("New person"), _("Victim"),
     ),
     "event": Picker(
         record_forms.QuickEventForm, "event",
         lambda gate, form: services.record_event_record(gate, form.cleaned_data["collection"],
                                                         form.values()),
-        record_forms.event_choices, _("New event"), _("Event"),
+        lambda gate, data: record_forms.event_choices(gate), _("New event"), _("Event"),
     ),
 }
 
@@ -86,6 +89,8 @@ def handle_interim(request: HttpRequest, gate: Gate,
         return None, quicks, False
     data = request.POST
     adding, more = data.get("_add", ""), data.get("_more", "")
+    if data.get("_find", "") in kinds:
+        return data, quicks, True
     if adding in kinds:
         data, quicks[adding] = _create_related(gate, adding, data)
         return data, quicks, True
@@ -108,13 +113,26 @@ def quick_create(request: HttpRequest, gate: Gate, kind: str) -> HttpResponse:
         raise Http404()
     picker = PICKERS[kind]
     data, quick = _create_related(gate, kind, request.POST)
-    select = forms.ChoiceField(label=picker.label, choices=picker.choices(gate),
+    select = forms.ChoiceField(label=picker.label, choices=picker.choices(gate, data),
                                required=picker.field == "victim")
     holder = forms.Form(data={picker.field: data.get(picker.field, "")})
     holder.fields[picker.field] = select
     created = data.get(picker.field) != request.POST.get(picker.field)
+    searched = kind == "victim" and record_forms.needs_victim_search(gate)
     return render(request, "records/_picker.html", {
         "field": holder[picker.field], "quick": quick, "kind": kind, "picker": picker,
-        "created": created,
+        "created": created, "searched": searched, "search": data.get("victim_search", ""),
+    })
+
+
+@require_GET
+@gated
+def victim_options(request: HttpRequest, gate: Gate) -> HttpResponse:
+    """htmx: the victim select's options for what was typed in its search box."""
+    choices = record_forms.victim_choices(
+        gate, request.GET.get("victim_search", ""), request.GET.get("victim", "")
+    )
+    return render(request, "records/_options.html", {
+        "choices": choices, "selected": request.GET.get("victim", ""),
     })
 
