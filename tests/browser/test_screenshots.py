@@ -127,3 +127,27 @@ def test_screenshots_for_the_guide(page, site):
     _shot(page, "11-event.png")
     page.get_by_role("link", name="Violations").click()
     _shot(page, "12-violations.png")
+
+
+def test_screenshots_for_the_evidence_guide(page, site, tmp_path, settings):
+    from tests.evidence.conftest import jpeg_with_gps
+
+    settings.EVIDENCE_DIR = tmp_path / "evidence"
+    gate = Gate.for_user(site.user)
+    _example_records(gate, site.collection)
+    person = services.record_person(gate, site.collection, {
+        "names": [{"value": "Дана Сейткали", "language": "kk"},
+                  {"value": "Dana Seitkali", "language": "en"}], "status": "alive"})
+    photo = tmp_path / "injuries-on-release.jpg"
+    photo.write_bytes(jpeg_with_gps())
+    log_in(page, site)
+    page.goto(f"/people/{person.pk}/")
+    page.get_by_role("link", name="Add evidence").click()
+    page.locator("#id_file").set_input_files(str(photo))
+    page.locator("#id_kind").select_option("photo")
+    page.locator("#id_description").fill("Bruises on both arms, photographed on release")
+    page.locator("#id_received_from").fill("From her sister, in person, 12 January 2022")
+    _shot(page, "13-evidence-upload.png")
+    page.get_by_role("button", name="Encrypt and store").click()
+    page.get_by_role("button", name="Verify the hash").click()
+    _shot(page, "14-evidence.png")
