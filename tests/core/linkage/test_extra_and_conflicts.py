@@ -9,9 +9,10 @@ import io
 import numpy as np
 from click.testing import CliRunner
 
-from qantar.cli.link import command
+from qantar.cli import main
 from qantar.core.linkage import Record, link, read_records
 from qantar.core.linkage.comparisons import date_digits, one_digit_apart, text_levels
+from qantar.core.linkage.engine import CONFLICT_BITS
 from qantar.core.linkage.exclusivity import share_between_namesakes
 from qantar.core.linkage.prepare import Vocabulary
 
@@ -112,8 +113,8 @@ def test_twins_without_extra_columns_stay_apart_whatever_agrees():
     positive = sum(e.weight for e in pair.explanation[:-1] if e.weight > 0)
     negative = sum(e.weight for e in pair.explanation[:-1] if e.weight < 0)
     assert conflict.feature == "no_conflict"
-    # The conflict cancels what the standard fields said for the match and adds -10 bits.
-    assert conflict.weight == round(-10.0 - max(positive + negative, 0.0), 3)
+    # The conflict cancels what the standard fields said for the match and adds CONFLICT_BITS.
+    assert conflict.weight == round(CONFLICT_BITS - max(positive + negative, 0.0), 3)
 
 
 def test_namesakes_share_the_odds():
@@ -134,7 +135,7 @@ def test_cli_passes_other_columns_through_as_comparisons(tmp_path):
     source = tmp_path / "lists.csv"
     source.write_text(HEADER + "".join(rows), encoding="utf-8")
     out = tmp_path / "clusters.csv"
-    result = CliRunner().invoke(command, [str(source), "--out", str(out)])
+    result = CliRunner().invoke(main, ["link", str(source), "--out", str(out)])
     assert result.exit_code == 0, result.output
     clusters = {row["record_id"]: row["cluster_id"]
                 for row in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qantar.cli.link import command
+from qantar.cli import main
 from qantar.core.errors import ValidationFailed
 from qantar.core.linkage import (
     Record,
@@ -96,7 +96,10 @@ def test_link_explains_each_pair():
     assert levels["given_name_matches"] == "exact"
     assert levels["surname_matches"] == "exact"
     assert levels["birth_date_matches"] == "exact"
-    assert pair.probability > 0.99
+    # Nine records (two pairs of relatives born the same day) cannot show how rare a shared
+    # birth date is, nor how often one person's records agree, so the evidence is modest; it
+    # is still a clear match.
+    assert pair.probability > 0.9
 
 
 def test_labelled_pairs_are_obeyed():
@@ -136,7 +139,7 @@ def test_cli_writes_clusters_and_capture_histories(tmp_path):
     source = tmp_path / "lists.csv"
     source.write_text(_csv(), encoding="utf-8")
     out, histories = tmp_path / "clusters.csv", tmp_path / "ch.csv"
-    result = CliRunner().invoke(command, [str(source), "--out", str(out),
+    result = CliRunner().invoke(main, ["link", str(source), "--out", str(out),
                                           "--capture-histories", str(histories)])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
@@ -150,21 +153,23 @@ def test_cli_reports_a_bad_file_and_changes_nothing(tmp_path):
     source = tmp_path / "bad.csv"
     source.write_text("name\nIvanov\n", encoding="utf-8")
     out = tmp_path / "clusters.csv"
-    result = CliRunner().invoke(command, [str(source), "--out", str(out)])
+    result = CliRunner().invoke(main, ["link", str(source), "--out", str(out)])
     assert result.exit_code == 2
     assert "missing_column" in result.output
     assert not out.exists()
 
 
-def test_generated_kazakh_lists_link_accurately():
+@pytest.mark.parametrize(("size", "seed"), [(2500, 11), (10_000, 3)])
+def test_generated_kazakh_lists_link_accurately(size, seed):
     sys.path.insert(0, str(ROOT / "benchmarks" / "linkage"))
     import generator  # noqa: PLC0415
 
-    rows, truth = generator.generate(2500, seed=11)
+    rows, truth = generator.generate(size, seed=seed)
     records = read_records(_rows_to_csv(rows, generator.COLUMNS)).records
     result = link(records)
     scores = pairwise_scores({r: c for r, c, _ in result.assignments()}, truth)
-    assert scores.f1 >= 0.97
+    # Measured 0.988 and 0.985 (benchmarks/RESULTS.md).
+    assert scores.f1 >= 0.98
 
 
 def _rows_to_csv(rows, columns):

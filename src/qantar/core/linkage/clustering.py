@@ -23,9 +23,11 @@ import numpy.typing as npt
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from qantar.core.linkage.grouping import distinct_counts
 from qantar.core.linkage.prepare import IntArray
 
 FloatArray = npt.NDArray[np.float64]
+_NONE = np.empty(0, np.int64)
 
 
 @dataclass
@@ -70,6 +72,49 @@ def _component_of(size: int, left: IntArray, right: IntArray) -> IntArray:
     return np.asarray(connected_components(graph, directed=False)[1], dtype=np.int64)
 
 
+def pairs_within_groups(size: int, left: IntArray, right: IntArray, probability: FloatArray,
+                        *, threshold: float, limit: int) -> tuple[IntArray, IntArray]:
+    """Pairs (i < j) of records that pairs at or above ``threshold`` connect, and that are
+    not among ``left``/``right`` (which must be sorted by ``left * size + right``).
+
+    Blocking may not have proposed two records that end up connected through a third; they
+    must be compared before they are put together. Groups of more than ``limit`` records
+    (long chains) are left out.
+    """
+    strong = probability >= threshold
+    component = _component_of(size, left[strong], right[strong])
+    sizes = np.bincount(component)
+    members = np.flatnonzero((sizes[component] > 1) & (sizes[component] <= limit))
+    first, second = _all_pairs(members, component[members])
+    codes = first * np.int64(size) + second
+    known = left * np.int64(size) + right
+    found = np.searchsorted(known, codes)
+    is_new = (found >= len(known)) | (known[np.minimum(found, len(known) - 1)] != codes)
+    if not len(known):
+        is_new = np.ones(len(codes), dtype=bool)
+    return first[is_new], second[is_new]
+
+
+def _all_pairs(members: IntArray, groups: IntArray) -> tuple[IntArray, IntArray]:
+    """All pairs (i < j) of members of one group, sorted by (i, j)."""
+    order = np.argsort(groups, kind="stable")
+    members, groups = members[order], groups[order]
+    left: list[IntArray] = []
+    right: list[IntArray] = []
+    for offset in range(1, len(members)):
+        same = groups[offset:] == groups[:-offset]
+        if not same.any():
+            break
+        left.append(members[:-offset][same])
+        right.append(members[offset:][same])
+    if not left:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    a, b = np.concatenate(left), np.concatenate(right)
+    first, second = np.minimum(a, b), np.maximum(a, b)
+    order = np.lexsort((second, first))
+    return first[order], second[order]
+
+
 def _code(a: int, b: int, size: int) -> int:
     return min(a, b) * size + max(a, b)
 
@@ -93,6 +138,15 @@ class _Rules:
         return True
 
 
+@dataclass
+class CheckedPairs:
+    """Pairs compared only to check a cluster (see :func:`pairs_within_groups`)."""
+
+    left: IntArray
+    right: IntArray
+    probability: FloatArray
+
+
 def cluster(
     size: int,
     left: IntArray,
@@ -104,11 +158,13 @@ def cluster(
     list_ids: IntArray | None = None,
     same_person: Sequence[tuple[int, int]] = (),
     different_people: Sequence[tuple[int, int]] = (),
+    checked: CheckedPairs | None = None,
 ) -> Clustering:
     """Cluster records from scored candidate pairs (see the module docstring for the rules).
 
     ``list_ids``: when given, the one-record-per-list rule applies. ``same_person`` and
-    ``different_people``: reviewed pairs of record indexes.
+    ``different_people``: reviewed pairs of record indexes. ``checked``: more scored pairs
+    that may keep records apart (or, in one list, allow them together) but join nobody.
     """
     strong = probability >= threshold
     order = np.argsort(-probability[strong], kind="stable")
@@ -116,11 +172,15 @@ def cluster(
     edge_probability = probability[strong][order]
     forced = np.array(same_person, dtype=np.int64).reshape(-1, 2)
     component = _component_of(size, np.r_[edge_left, forced[:, 0]], np.r_[edge_right, forced[:, 1]])
-    weak = (probability < separation) & (component[left] == component[right])
-    separated = set((left[weak] * size + right[weak]).tolist())
+    checked = checked or CheckedPairs(_NONE, _NONE, np.empty(0))
+    separated = _weak_codes(size, left, right, probability, component, separation)
+    separated |= _weak_codes(size, checked.left, checked.right, checked.probability, component,
+                             separation)
     separated |= {_code(a, b, size) for a, b in different_people}
+    also_linked = checked.probability >= threshold
     linked = set((edge_left * size + edge_right).tolist()) | {
-        _code(a, b, size) for a, b in same_person}
+        _code(a, b, size) for a, b in same_person} | set(
+        (checked.left[also_linked] * size + checked.right[also_linked]).tolist())
     rules = _Rules(size, list_ids.tolist() if list_ids is not None else None, separated, linked)
     groups = _Groups(size)
     for a, b in same_person:
@@ -135,10 +195,18 @@ def cluster(
     return _result(size, groups, left, right, probability)
 
 
+def _weak_codes(size: int, left: IntArray, right: IntArray, probability: FloatArray,
+                component: IntArray, separation: float) -> set[int]:
+    """Codes of the pairs scored below ``separation`` whose records strong pairs connect."""
+    weak = np.flatnonzero(probability < separation)
+    weak = weak[component[left[weak]] == component[right[weak]]]
+    return set((left[weak] * size + right[weak]).tolist())
+
+
 def _result(size: int, groups: _Groups, left: IntArray, right: IntArray,
             probability: FloatArray) -> Clustering:
     roots = np.array([groups.find(item) for item in range(size)], dtype=np.int64)
-    _unique, first_seen = np.unique(roots, return_index=True)
+    _unique, first_seen, _counts = distinct_counts(roots)
     label_of_root = {int(roots[index]): rank for rank, index in enumerate(np.sort(first_seen))}
     labels = np.array([label_of_root[int(root)] for root in roots], dtype=np.int64)
     # A clustered record's strongest link inside its cluster; a lone record's best candidate.

@@ -17,20 +17,16 @@ u are estimated like the others'.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from qantar.core.linkage.prepare import IntArray, Prepared, Vocabulary
+from qantar.core.linkage.prepare import BirthKind, IntArray, Prepared
+from qantar.core.linkage.similarity import difference, text_levels
 
-cpdist: Any
-try:
-    from rapidfuzz.distance import OSA, JaroWinkler
-    from rapidfuzz.process import cpdist
-except ImportError:  # pragma: no cover - exercised only without the optional speed-up
-    cpdist = None
+__all__ = ["text_levels"]
 
 FloatArray = npt.NDArray[np.float64]
 LevelArray = npt.NDArray[np.int8]
@@ -38,25 +34,49 @@ LevelArray = npt.NDArray[np.int8]
 
 @dataclass(frozen=True)
 class Feature:
-    """A comparison feature: its predicate name and its level labels, strongest first."""
+    """A comparison feature: its predicate name and its level labels, strongest first.
+
+    ``groups`` (one per level, default all 0): levels in different groups are never
+    compared with each other, because the group only says what the records contain (two
+    full birth dates, or an age against a date); m and u are shares within a group, so the
+    group itself is no evidence either way.
+    """
 
     name: str
     levels: tuple[str, ...]
+    groups: tuple[int, ...] = ()
+
+    def group_of_levels(self) -> npt.NDArray[np.int64]:
+        """The group of each level."""
+        return np.array(self.groups or (0,) * len(self.levels), dtype=np.int64)
 
 
+BIRTH_LEVELS = (
+    # two full dates
+    "exact", "swapped_or_one_off", "same_year", "within_1_year", "within_5_years", "different",
+    # a birth year against a date or a year
+    "year_matches", "year_within_1", "year_within_5", "year_differs",
+    # an age against anything
+    "age_fits", "age_within_1_year", "age_within_5_years", "age_differs",
+)
+BIRTH_GROUPS = (0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2)
 FEATURES = (
     Feature("given_name_matches", ("exact", "short_form", "close", "similar", "different")),
     Feature("surname_matches", ("exact", "other_sex_form", "close", "similar", "different")),
     Feature("patronymic_matches", ("exact", "close", "different")),
-    Feature("birth_date_matches", ("exact", "swapped_or_one_off", "same_year", "within_1_year",
-                                   "within_5_years", "different")),
+    Feature("birth_date_matches", BIRTH_LEVELS, BIRTH_GROUPS),
     Feature("sex_matches", ("same", "different")),
     Feature("region_matches", ("same", "different")),
     Feature("city_matches", ("same", "different")),
-    Feature("death_date_matches", ("exact", "within_2_days", "different")),
+    Feature("death_date_matches", ("exact", "day_month_swapped", "within_2_days", "different")),
     Feature("iin_matches", ("same", "different")),
 )
 FEATURE_INDEX = {feature.name: index for index, feature in enumerate(FEATURES)}
+_BIRTH_CONFLICTS = [BIRTH_LEVELS.index(level) for level in
+                    ("different", "year_differs", "age_differs")]
+_DATE_CONFLICTS = [BIRTH_LEVELS.index(level) for level in ("within_1_year", "within_5_years")]
+_YEAR = 366
+COMPARE_CHUNK = 2_000_000
 EXTRA_LEVELS = ("exact", "close", "similar", "different")
 
 
@@ -68,123 +88,6 @@ def extra_feature(column: str) -> Feature:
 def features_of(data: Prepared) -> tuple[Feature, ...]:
     """The standard features, then one per extra column of the data (in column order)."""
     return FEATURES + tuple(extra_feature(name) for name in data.extra_names)
-
-
-def jaro_winkler_python(a: str, b: str) -> float:
-    """Jaro–Winkler similarity (prefix weight 0.1, up to 4 letters) in plain Python."""
-    if a == b:
-        return 1.0
-    if not a or not b:
-        return 0.0
-    window = max(max(len(a), len(b)) // 2 - 1, 0)
-    matched_b = [False] * len(b)
-    matches_a = []
-    for i, char in enumerate(a):
-        for j in range(max(0, i - window), min(len(b), i + window + 1)):
-            if not matched_b[j] and b[j] == char:
-                matched_b[j] = True
-                matches_a.append(char)
-                break
-    if not matches_a:
-        return 0.0
-    matches_b = [char for j, char in enumerate(b) if matched_b[j]]
-    transpositions = sum(x != y for x, y in zip(matches_a, matches_b, strict=True)) / 2
-    m = len(matches_a)
-    jaro = (m / len(a) + m / len(b) + (m - transpositions) / m) / 3
-    prefix = 0
-    for x, y in zip(a[:4], b[:4], strict=False):
-        if x != y:
-            break
-        prefix += 1
-    return jaro + prefix * 0.1 * (1 - jaro)
-
-
-def edit_distance_python(a: str, b: str) -> int:
-    """Optimal string alignment distance (edits, adjacent swaps counting as one)."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, char_b in enumerate(b, 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1,
-                             previous[j - 1] + (char_a != char_b))
-            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return previous[-1]
-
-
-def _string_similarity(left: list[str], right: list[str]) -> FloatArray:
-    """Similarity of corresponding strings, coded as edits + (1 - Jaro–Winkler) / 10.
-
-    The integer part is the number of edits (OSA distance), the fraction the Jaro–Winkler
-    shortfall, so one number carries both (rapidfuzz when installed, else plain Python).
-    """
-    if cpdist is not None:
-        jaro = np.asarray(cpdist(left, right, scorer=JaroWinkler.normalized_similarity,
-                                 workers=-1), dtype=np.float64)
-        edits = np.asarray(cpdist(left, right, scorer=OSA.distance, workers=-1), dtype=np.float64)
-    else:
-        pairs = list(zip(left, right, strict=True))
-        jaro = np.array([jaro_winkler_python(a, b) for a, b in pairs], dtype=np.float64)
-        edits = np.array([edit_distance_python(a, b) for a, b in pairs], dtype=np.float64)
-    return edits + (1 - jaro) / 10
-
-
-def _distinct_pairs(left: IntArray, right: IntArray, todo: npt.NDArray[np.bool_], size: int
-                    ) -> tuple[IntArray, IntArray, IntArray]:
-    """The distinct (left, right) id pairs among ``todo``, and each todo pair's index in them."""
-    codes, inverse = np.unique(left[todo] * np.int64(size) + right[todo], return_inverse=True)
-    return codes // size, codes % size, inverse
-
-
-def difference(vocabulary: Vocabulary, left: IntArray, right: IntArray) -> FloatArray:
-    """Difference of interned strings pair by pair: 0 when equal, NaN when either is missing.
-
-    ``edits + (1 - Jaro–Winkler) / 10`` (see :func:`_string_similarity`). Each distinct pair
-    of strings is scored once, however many record pairs share it.
-    """
-    result = np.where(left == right, 0.0, np.nan)
-    todo = (left != right) & (left >= 0) & (right >= 0)
-    if todo.any():
-        strings = vocabulary.strings
-        first, second, inverse = _distinct_pairs(left, right, todo, len(strings) + 1)
-        scores = _string_similarity([strings[code] for code in first.tolist()],
-                                    [strings[code] for code in second.tolist()])
-        result[todo] = scores[inverse]
-    result[(left < 0) | (right < 0)] = np.nan
-    return result
-
-
-def _text_level(a: str, b: str, score: float) -> int:
-    """The extra-column level (1 close, 2 similar, 3 different) of two unequal texts."""
-    edits, jaro = int(score), 1 - (score - int(score)) * 10
-    shortest = min(len(a), len(b))
-    if (edits <= 1 and shortest >= 4) or jaro >= 0.95:
-        return 1
-    if (edits <= 2 and shortest >= 6) or jaro >= 0.88:
-        return 2
-    return 3
-
-
-def text_levels(vocabulary: Vocabulary, left: IntArray, right: IntArray) -> LevelArray:
-    """Levels of :data:`EXTRA_LEVELS` for interned texts; -1 where either is blank.
-
-    Each distinct pair of texts is scored once, however many record pairs share it.
-    """
-    levels = np.where(left == right, 0, 3).astype(np.int8)
-    todo = (left != right) & (left >= 0) & (right >= 0)
-    if todo.any():
-        strings = vocabulary.strings
-        first, second, inverse = _distinct_pairs(left, right, todo, len(strings) + 1)
-        texts_a = [strings[code] for code in first.tolist()]
-        texts_b = [strings[code] for code in second.tolist()]
-        scores = _string_similarity(texts_a, texts_b).tolist()
-        distinct = np.array([_text_level(a, b, score) for a, b, score in
-                             zip(texts_a, texts_b, scores, strict=True)], dtype=np.int8)
-        levels[todo] = distinct[inverse]
-    levels[(left < 0) | (right < 0)] = -1
-    return levels
 
 
 def _levels(conditions: list[npt.NDArray[np.bool_]], missing: npt.NDArray[np.bool_]) -> LevelArray:
@@ -245,27 +148,79 @@ def one_digit_apart(first: npt.NDArray[np.int8], second: npt.NDArray[np.int8]
     return np.asarray((count == 1) | ((count == 2) & swapped), dtype=bool)
 
 
-def _birth_levels(data: Prepared, a: IntArray, b: IntArray) -> LevelArray:
-    """exact; a day/month swap, one day, one year or one digit off; same year; birth years
-    (also from ages) at most 1 apart; at most 5 apart; further."""
+def _date_levels(data: Prepared, a: IntArray, b: IntArray) -> LevelArray:
+    """Levels 0-5 of two full birth dates: exact; a day/month swap, one day, one year or one
+    digit off; same year; years at most 1 apart; at most 5; further."""
     year_a, year_b = data.birth_year[a], data.birth_year[b]
     month_a, month_b = data.birth_month[a], data.birth_month[b]
     day_a, day_b = data.birth_day[a], data.birth_day[b]
-    full = (day_a >= 0) & (day_b >= 0)
-    same_year = (year_a == year_b) & (year_a >= 0)
-    exact = full & same_year & (month_a == month_b) & (day_a == day_b)
-    swapped = full & same_year & (month_a == day_b) & (day_a == month_b)
-    one_day = full & same_year & (month_a == month_b) & (np.abs(day_a - day_b) == 1)
-    one_year = full & (np.abs(year_a - year_b) == 1) & (month_a == month_b) & (day_a == day_b)
-    typo = full & ~(exact | swapped | one_day | one_year)
+    same_year = year_a == year_b
+    exact = same_year & (month_a == month_b) & (day_a == day_b)
+    swapped = same_year & (month_a == day_b) & (day_a == month_b)
+    one_day = same_year & (month_a == month_b) & (np.abs(day_a - day_b) == 1)
+    one_year = (np.abs(year_a - year_b) == 1) & (month_a == month_b) & (day_a == day_b)
+    typo = ~(exact | swapped | one_day | one_year)
     if typo.any():
         digits = date_digits(data.birth_year, data.birth_month, data.birth_day)
         one_year[typo] = one_digit_apart(digits[a[typo]], digits[b[typo]])
-    low_a, high_a, low_b, high_b = (data.year_low[a], data.year_high[a],
-                                    data.year_low[b], data.year_high[b])
-    gap = np.maximum(np.maximum(low_a - high_b, low_b - high_a), 0)
+    gap = np.abs(year_a - year_b)
     return _levels([exact, swapped | one_day | one_year, same_year, gap <= 1, gap <= 5],
-                   (low_a < 0) | (low_b < 0))
+                   np.zeros(len(a), dtype=bool))
+
+
+def _gap(low_a: IntArray, high_a: IntArray, low_b: IntArray, high_b: IntArray) -> IntArray:
+    """The distance between two intervals (0 when they overlap)."""
+    return np.asarray(np.maximum(np.maximum(low_a - high_b, low_b - high_a), 0), dtype=np.int64)
+
+
+def _birth_levels(data: Prepared, a: IntArray, b: IntArray) -> LevelArray:
+    """Levels of :data:`BIRTH_LEVELS`, in three groups by what the two records give.
+
+    Two full dates: see :func:`_date_levels`. A birth year (no age): the years agree, are at
+    most 1, at most 5 apart, or further. An age: the days on which each could have been born
+    (an age as of the date of death, or of the list's year of death) overlap, are at most one
+    year, at most five years apart, or further. -1 where either record says nothing.
+    """
+    kind_a, kind_b = data.birth_kind[a], data.birth_kind[b]
+    levels = np.full(len(a), -1, dtype=np.int8)
+    dates = (kind_a == BirthKind.DATE) & (kind_b == BirthKind.DATE)
+    if dates.any():
+        levels[dates] = _date_levels(data, a[dates], b[dates])
+    has_age = ((kind_a == BirthKind.AGE) | (kind_b == BirthKind.AGE)) & (kind_a >= 0) & (
+        kind_b >= 0)
+    years = (kind_a >= 0) & (kind_b >= 0) & ~dates & ~has_age
+    year_gap = _gap(data.year_low[a], data.year_high[a], data.year_low[b], data.year_high[b])
+    levels[years] = 6 + _levels([year_gap[years] == 0, year_gap[years] <= 1,
+                                 year_gap[years] <= 5], np.zeros(int(years.sum()), bool))
+    day_gap = _gap(data.birth_low[a], data.birth_high[a], data.birth_low[b], data.birth_high[b])
+    levels[has_age] = 10 + _levels([day_gap[has_age] == 0, day_gap[has_age] <= _YEAR,
+                                    day_gap[has_age] <= 5 * _YEAR],
+                                   np.zeros(int(has_age.sum()), bool))
+    return levels
+
+
+def _death_levels(data: Prepared, a: IntArray, b: IntArray) -> LevelArray:
+    """exact; day and month swapped; at most two days apart; further. -1 if either is blank."""
+    death_a, death_b = data.death[a], data.death[b]
+    gap = np.abs(death_a - death_b)
+    swapped = np.zeros(len(a), dtype=bool)
+    near = (death_a >= 0) & (death_b >= 0) & (gap > 2) & (gap < 400)
+    if near.any():
+        first = [dt.date.fromordinal(day) for day in death_a[near].tolist()]
+        second = [dt.date.fromordinal(day) for day in death_b[near].tolist()]
+        swapped[near] = [x.year == y.year and x.month == y.day and x.day == y.month
+                         for x, y in zip(first, second, strict=True)]
+    return _levels([gap == 0, swapped, gap <= 2], (death_a < 0) | (death_b < 0))
+
+
+def _place_levels(data: Prepared, a: IntArray, b: IntArray) -> tuple[LevelArray, LevelArray]:
+    """Region and city levels, counting each place once: when both records name a city the
+    region adds nothing (a city lies in one region), so the region is left out then."""
+    city_a, city_b = data.city[a], data.city[b]
+    both_cities = (city_a >= 0) & (city_b >= 0)
+    region = _equal_levels(data.region[a], data.region[b])
+    region[both_cities] = -1
+    return region, _equal_levels(city_a, city_b)
 
 
 def _equal_levels(left: IntArray, right: IntArray) -> LevelArray:
@@ -273,19 +228,32 @@ def _equal_levels(left: IntArray, right: IntArray) -> LevelArray:
 
 
 def compare(data: Prepared, a: IntArray, b: IntArray) -> LevelArray:
-    """The agreement level of every feature for every pair (rows: pairs, columns: FEATURES)."""
+    """The agreement level of every feature for every pair (rows: pairs, columns: FEATURES).
+
+    Pairs are compared ``COMPARE_CHUNK`` at a time, so that the working arrays of tens of
+    millions of pairs never need to be in memory together.
+    """
+    if len(a) <= COMPARE_CHUNK:
+        return _compare(data, a, b)
+    return np.concatenate([_compare(data, a[start:start + COMPARE_CHUNK],
+                                    b[start:start + COMPARE_CHUNK])
+                           for start in range(0, len(a), COMPARE_CHUNK)])
+
+
+def _compare(data: Prepared, a: IntArray, b: IntArray) -> LevelArray:
+    """:func:`compare` for one chunk of pairs."""
     given_score, surname_score = _name_differences(data, a, b)
     father = difference(data.vocabulary, data.father[a], data.father[b])
-    death_gap = np.abs(data.death[a] - data.death[b])
+    region, city = _place_levels(data, a, b)
     columns = [
         _given_levels(data, a, b, given_score),
         _surname_levels(data, a, b, surname_score),
         _levels([father == 0, father < 2], np.isnan(father)),
         _birth_levels(data, a, b),
         _equal_levels(data.sex[a], data.sex[b]),
-        _equal_levels(data.region[a], data.region[b]),
-        _equal_levels(data.city[a], data.city[b]),
-        _levels([death_gap == 0, death_gap <= 2], (data.death[a] < 0) | (data.death[b] < 0)),
+        region,
+        city,
+        _death_levels(data, a, b),
         _equal_levels(data.iin[a], data.iin[b]),
     ]
     columns.extend(text_levels(data.extra_vocabulary, data.extra[a, k], data.extra[b, k])
@@ -310,7 +278,8 @@ def conflicts(levels: LevelArray, full_dates: npt.NDArray[np.bool_]) -> npt.NDAr
     surname = levels[:, FEATURE_INDEX["surname_matches"]]
     birth = levels[:, FEATURE_INDEX["birth_date_matches"]]
     iin = levels[:, FEATURE_INDEX["iin_matches"]]
-    birth_differs = (birth == 5) | (full_dates & (birth >= 3))
+    birth_differs = np.isin(birth, _BIRTH_CONFLICTS) | (full_dates & np.isin(
+        birth, _DATE_CONFLICTS))
     found = ((given == 4) | (surname == 4) | birth_differs) & (iin != 0) | (iin == 1)
     return np.asarray(found, dtype=bool)
 

@@ -6,15 +6,21 @@ Steps: prepare columns (:mod:`prepare`), block (:mod:`blocking`), compare
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 from qantar.core.errors import ValidationFailed
 from qantar.core.linkage.blocking import DEFAULT_MAX_BLOCK_SIZE, candidate_pairs
-from qantar.core.linkage.clustering import cluster
+from qantar.core.linkage.clustering import (
+    CheckedPairs,
+    Clustering,
+    cluster,
+    pairs_within_groups,
+)
 from qantar.core.linkage.comparisons import (
     FEATURES,
     Feature,
@@ -24,21 +30,33 @@ from qantar.core.linkage.comparisons import (
     conflicts,
     features_of,
 )
-from qantar.core.linkage.exclusivity import share_between_namesakes
+from qantar.core.linkage.exclusivity import ROUNDS, share_between_namesakes
+from qantar.core.linkage.grouping import distinct
 from qantar.core.linkage.model import (
+    KnownPairs,
     Parameters,
     estimate_m,
     estimate_u,
-    feature_weights,
     probability,
+    sample_random_pairs,
 )
 from qantar.core.linkage.prepare import IntArray, Prepared, prepare
+from qantar.core.linkage.priors import (
+    default_priors,
+    list_coverage,
+    pair_kinds,
+    pairs_per_kind,
+    random_pair_priors,
+    refine_priors,
+)
 from qantar.core.linkage.records import Record
+from qantar.core.linkage.weights import feature_weights, standard_and_extra_bits
 
 FloatArray = npt.NDArray[np.float64]
 DEFAULT_THRESHOLD = 0.5
 SEPARATION = 0.01
-CONFLICT_BITS = -10.0
+GROUP_CHECK_LIMIT = 40
+CONFLICT_BITS = -5.0
 
 
 @dataclass(frozen=True)
@@ -87,7 +105,6 @@ class LinkResult:
     left: IntArray
     right: IntArray
     levels: LevelArray
-    weights: FloatArray
     match_weight: FloatArray
     probability: FloatArray
     is_conflict: npt.NDArray[np.bool_]
@@ -97,17 +114,26 @@ class LinkResult:
     parameters: Parameters
     threshold: float
     features: tuple[Feature, ...]
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    """Wall-clock seconds of each stage (prepare, blocking, comparison, estimation,
+    clustering)."""
+
+    def weights(self, indexes: IntArray) -> FloatArray:
+        """Bits of evidence from each feature for the pairs at ``indexes`` (rows: pairs)."""
+        return feature_weights(self.data, self.left[indexes], self.right[indexes],
+                               self.levels[indexes], self.parameters)
 
     def explain(self, index: int) -> ScoredPair:
         """The scored pair at ``index`` with its explanation."""
         records = self.data.records
+        weights = self.weights(np.array([index], dtype=np.int64))
         evidence = [Evidence(feature.name, feature.levels[level], round(float(weight), 3))
                     for feature, level, weight in
-                    zip(self.features, self.levels[index], self.weights[index], strict=True)
+                    zip(self.features, self.levels[index], weights[0], strict=True)
                     if level >= 0]
         if self.is_conflict[index]:
-            adjustment = conflict_adjustment(self.weights[index:index + 1], self.is_conflict[
-                index:index + 1])
+            adjustment = conflict_adjustment(weights[:, :len(FEATURES)].sum(axis=1),
+                                             self.is_conflict[index:index + 1])
             evidence.append(Evidence("no_conflict", "conflict", round(float(adjustment[0]), 3)))
         return ScoredPair(records[int(self.left[index])].record_id,
                           records[int(self.right[index])].record_id,
@@ -184,70 +210,157 @@ def link(
     that name unknown records.
     """
     _check_records(records, threshold)
+    watch = Stopwatch()
     data = prepare(records)
+    watch.lap("prepare")
     left, right = candidate_pairs(data, max_block_size=max_block_size)
-    label_left, label_right, label_match = _labelled_indexes(data, labelled_pairs or ())
+    watch.lap("blocking")
+    labelled = _labelled_indexes(data, labelled_pairs or ())
     levels = compare(data, left, right)
     conflicting = conflicts(levels, both_full_dates(data, left, right))
-    several_lists = len(np.unique(data.list_id)) > 1
-    within = (data.list_id[left] == data.list_id[right]) if several_lists else np.zeros(
-        len(left), dtype=bool)
-    parameters = _estimate(data, levels, conflicting, within, seed,
-                           (label_left, label_right, label_match))
-    weights = feature_weights(data, left, right, levels, parameters)
-    total = (parameters.prior_bits(within) + weights.sum(axis=1)
-             + conflict_adjustment(weights, conflicting))
-    match_probability = probability(total)
-    reviewed = _apply_reviews(data.size, left, right, match_probability,
-                              label_left, label_right, label_match)
-    if several_lists:
-        reviewed = share_between_namesakes(data.size, left, right, reviewed, data.list_id,
-                                           threshold=threshold)
-    clustering = cluster(data.size, left, right, reviewed, threshold=threshold,
-                         separation=SEPARATION,
-                         list_ids=data.list_id if several_lists else None,
-                         same_person=_pairs(label_left, label_right, label_match),
-                         different_people=_pairs(label_left, label_right, ~label_match))
-    return LinkResult(data, left, right, levels, weights, total, reviewed, conflicting,
-                      clustering.labels,
-                      clustering.record_probability,
-                      _cluster_list(clustering.labels, data, clustering.cluster_probability),
-                      parameters, threshold, features_of(data))
+    kinds = pair_kinds(data.list_id, left, right)
+    watch.lap("comparison")
+    parameters = _estimate(data, levels, conflicting, kinds, seed, labelled)
+    total = _match_weights(data, (left, right), levels, conflicting, kinds, parameters)
+    watch.lap("estimation")
+    scored = _ScoredPairs(left, right, levels, total, probability(total), conflicting)
+    scored.probability = _decide(data, scored, parameters, labelled, threshold)
+    clustering = _cluster(data, scored, labelled, threshold,
+                          _pairs_to_check(data, scored, parameters, threshold))
+    clusters = _cluster_list(clustering.labels, data, clustering.cluster_probability)
+    watch.lap("clustering")
+    return LinkResult(data, scored.left, scored.right, scored.levels, scored.match_weight,
+                      scored.probability, scored.is_conflict, clustering.labels,
+                      clustering.record_probability, clusters, parameters, threshold,
+                      features_of(data), watch.laps)
+
+
+def _several_lists(data: Prepared) -> bool:
+    return len(distinct(data.list_id)) > 1
+
+
+def _decide(data: Prepared, scored: _ScoredPairs, parameters: Parameters,
+            labelled: tuple[IntArray, IntArray, npt.NDArray[np.bool_]], threshold: float
+            ) -> FloatArray:
+    """The probability each pair is one person: reviewers' decisions, else the model's,
+    shared between namesakes when there are several lists."""
+    decided = _apply_reviews(data.size, scored.left, scored.right, scored.probability,
+                             *labelled)
+    if not _several_lists(data):
+        return decided
+    return share_between_namesakes(data.size, scored.left, scored.right, decided, data.list_id,
+                                   threshold=threshold,
+                                   coverage=list_coverage(parameters.priors, data.list_id),
+                                   rounds=ROUNDS)
+
+
+def _cluster(data: Prepared, scored: _ScoredPairs,
+             labelled: tuple[IntArray, IntArray, npt.NDArray[np.bool_]], threshold: float,
+             checked: CheckedPairs) -> Clustering:
+    """Clusters from the decided probabilities, obeying reviewers' decisions."""
+    label_left, label_right, label_match = labelled
+    return cluster(data.size, scored.left, scored.right, scored.probability,
+                   threshold=threshold, separation=SEPARATION,
+                   list_ids=data.list_id if _several_lists(data) else None,
+                   same_person=_pairs(label_left, label_right, label_match),
+                   different_people=_pairs(label_left, label_right, ~label_match),
+                   checked=checked)
+
+
+def _match_weights(data: Prepared, pairs: tuple[IntArray, IntArray], levels: LevelArray,
+                   conflicting: npt.NDArray[np.bool_], kinds: IntArray,
+                   parameters: Parameters) -> FloatArray:
+    """The match weight of every pair (bits), after settling the priors (kept in
+    ``parameters``) against the evidence."""
+    standard, extra = standard_and_extra_bits(data, pairs[0], pairs[1], levels, parameters)
+    evidence = standard + extra + conflict_adjustment(standard, conflicting)
+    del standard, extra
+    parameters.priors = refine_priors(parameters.priors, evidence, kinds,
+                                      pairs_per_kind(data.list_id))
+    evidence += parameters.prior_bits(kinds)
+    return evidence
+
+
+@dataclass
+class _ScoredPairs:
+    """Pairs with their levels, weights and probabilities (the arrays of a ``LinkResult``)."""
+
+    left: IntArray
+    right: IntArray
+    levels: LevelArray
+    match_weight: FloatArray
+    probability: FloatArray
+    is_conflict: npt.NDArray[np.bool_]
+
+
+def _pairs_to_check(data: Prepared, scored: _ScoredPairs, parameters: Parameters,
+                    threshold: float) -> CheckedPairs:
+    """Pairs that blocking missed inside groups that strong pairs connect, scored.
+
+    Their probability is the model's without sharing between namesakes: it is used to keep
+    apart records that the evidence separates, not to find new matches.
+    """
+    left, right = pairs_within_groups(data.size, scored.left, scored.right, scored.probability,
+                                      threshold=threshold, limit=GROUP_CHECK_LIMIT)
+    levels = compare(data, left, right)
+    conflicting = conflicts(levels, both_full_dates(data, left, right))
+    standard, extra = standard_and_extra_bits(data, left, right, levels, parameters)
+    total = (parameters.prior_bits(pair_kinds(data.list_id, left, right)) + standard + extra
+             + conflict_adjustment(standard, conflicting))
+    return CheckedPairs(left, right, probability(total))
+
+
+class Stopwatch:
+    """Wall-clock seconds of each stage of a run, in order."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._start = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        """Record the time since the previous lap as ``stage``."""
+        now = time.perf_counter()
+        self.laps[stage] = round(now - self._start, 3)
+        self._start = now
 
 
 def _estimate(data: Prepared, levels: LevelArray, conflicting: npt.NDArray[np.bool_],
-              within: npt.NDArray[np.bool_], seed: int,
+              kinds: IntArray, seed: int,
               labelled: tuple[IntArray, IntArray, npt.NDArray[np.bool_]]) -> Parameters:
-    """The model's m, u and priors, from the candidate pairs and the known ones."""
+    """The model's m, u and priors, from random pairs, the candidates and the known ones."""
     label_left, label_right, label_match = labelled
-    u = estimate_u(data, seed)
+    features = features_of(data)
+    sample = sample_random_pairs(data, seed)
+    u = estimate_u(sample, features)
     # Conflicting pairs teach the model how relatives look (known non-matches) on the standard
     # fields only; extra columns may still link them, so they say nothing there.
     conflict_levels = levels[conflicting]
     conflict_levels[:, len(FEATURES):] = -1
-    known_levels = np.concatenate([compare(data, label_left, label_right), conflict_levels])
-    known = np.r_[label_match, np.zeros(int(conflicting.sum()), dtype=bool)]
-    several_lists = len(np.unique(data.list_id)) > 1
-    label_within = (data.list_id[label_left] == data.list_id[label_right]) & several_lists
-    known_kinds = np.r_[label_within, within[conflicting]].astype(np.int64)
-    features = features_of(data)
-    m, u_candidates, priors = estimate_m(
-        levels[~conflicting], u, features=features, kinds=within[~conflicting].astype(np.int64),
-        labelled=known_levels, labels=known, labelled_kinds=known_kinds, fixed_u=len(FEATURES))
-    return Parameters(m, u_candidates, float(priors[0]), float(priors[1]))
+    known = KnownPairs(np.concatenate([compare(data, label_left, label_right), conflict_levels]),
+                       np.r_[label_match, np.zeros(len(conflict_levels), dtype=bool)],
+                       np.r_[pair_kinds(data.list_id, label_left, label_right),
+                             kinds[conflicting]])
+    pairs = pairs_per_kind(data.list_id)
+    m, shares = estimate_m(levels[~conflicting], u, features=features,
+                           kinds=kinds[~conflicting], known=known, kind_count=len(pairs))
+    candidates = np.bincount(kinds, minlength=len(pairs)).astype(float)
+    first = Parameters(m, u, random_pair_priors(shares, candidates, pairs,
+                                                default_priors(data.list_id)))
+    sample_kinds = pair_kinds(data.list_id, sample.left, sample.right)
+    return Parameters(m, estimate_u(sample, features, first, sample_kinds), first.priors)
 
 
-def conflict_adjustment(weights: FloatArray, is_conflict: npt.NDArray[np.bool_]) -> FloatArray:
+def conflict_adjustment(standard: FloatArray, is_conflict: npt.NDArray[np.bool_]) -> FloatArray:
     """Bits added to each pair for a conflict (0 for pairs without one).
 
-    A conflict says the standard fields describe two people (relatives share surname,
-    patronymic, birth date, place and death, but not given name and birth date both): their
-    agreement no longer counts for a match — their positive sum is cancelled — and
-    ``CONFLICT_BITS`` are added. Evidence from extra columns (an identity number, an address)
-    still counts in full, so a pair with overwhelming other evidence can still be linked; a
-    pair with no extra columns never can.
+    ``standard``: the summed bits of the standard features of each pair. A conflict says the
+    standard fields describe two people (relatives share surname, patronymic, birth date,
+    place and death, but not given name and birth date both): their agreement no longer
+    counts for a match — their positive sum is cancelled — and ``CONFLICT_BITS`` are added.
+    Evidence from extra columns (an identity number, an address) still counts in full, so a
+    pair with overwhelming other evidence can still be linked; a pair with no extra columns
+    never can.
     """
-    standard = weights[:, :len(FEATURES)].sum(axis=1)
     return np.where(is_conflict, CONFLICT_BITS - np.maximum(standard, 0.0), 0.0)
 
 

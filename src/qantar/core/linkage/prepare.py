@@ -3,19 +3,26 @@
 Every name part is reduced to Qantar's fine key (:func:`qantar.core.names.romanize`) so that
 scripts and romanisation systems no longer matter; strings are interned into one vocabulary
 so that equal keys have equal ids. Missing values are -1.
+
+Lists repeat themselves (the same spelling, place, IIN or date on many rows), so every
+distinct value is worked out once and mapped back to the rows.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import re
-from collections import Counter
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from qantar.core.errors import ValidationFailed
 from qantar.core.iin import IIN, parse_iin
+from qantar.core.linkage.grouping import distinct_inverse
 from qantar.core.linkage.places import place_key, region_of
 from qantar.core.linkage.records import Record
 from qantar.core.names import (
@@ -33,11 +40,24 @@ from qantar.core.names import (
 )
 
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 _PATRONYMIC_SUFFIX = re.compile(r"(ovich|evich|ich|ovna|evna|ichna|inichna|uli|kizi)$")
 _SEX_CODES = {"m": 0, "f": 1}
-_COLUMNS = ("given", "given_full", "surname", "surname_sex", "father", "given_skeleton",
-            "surname_skeleton", "father_skeleton", "sex", "birth_year", "birth_month",
-            "birth_day", "year_low", "year_high", "region", "city", "death", "iin", "list_id")
+_Value = TypeVar("_Value", bound=Hashable)
+_YEAR_DAYS = 366
+_NAME_COLUMNS = ("given", "given_full", "surname", "surname_sex", "father", "sex")
+_SKELETON_COLUMNS = ("given_skeleton", "surname_skeleton", "father_skeleton")
+_BIRTH_COLUMNS = ("birth_year", "birth_month", "birth_day", "year_low", "year_high",
+                  "birth_low", "birth_high", "birth_kind")
+
+
+class BirthKind:
+    """What a record says about its birth (codes of ``Prepared.birth_kind``)."""
+
+    NONE = -1
+    DATE = 0
+    YEAR = 1
+    AGE = 2
 
 
 @dataclass(frozen=True)
@@ -79,6 +99,7 @@ def father_key(patronymic: str) -> str:
     return key if len(parts) > 1 else (_PATRONYMIC_SUFFIX.sub("", key) or key)
 
 
+@functools.lru_cache(maxsize=50_000)
 def _given_full(given: str, sex: str) -> str:
     """The full name a given name stands for, picked to suit the sex when it is known."""
     options = sorted(full_given_names(given))
@@ -88,6 +109,12 @@ def _given_full(given: str, sex: str) -> str:
     fulls = [option for option in options if option != key]
     suited = [option for option in fulls if given_name_sex(option).value == sex]
     return (suited or fulls)[0]
+
+
+@functools.lru_cache(maxsize=200_000)
+def _surname_key(surname: str) -> tuple[str, Sex]:
+    """The male form of a surname (all its tokens run together) and the sex of its ending."""
+    return surname_stem(" ".join(tokens(surname)).replace(" ", ""))
 
 
 def name_parts(record: Record, sex_hint: str) -> NameParts:
@@ -102,9 +129,8 @@ def name_parts(record: Record, sex_hint: str) -> NameParts:
         patronymic = record.patronymic or parsed.patronymic
     given_tokens = tokens(given)
     first_given = given_tokens[0] if given_tokens else ""
-    surname_key, surname_sex = surname_stem(" ".join(tokens(surname)).replace(" ", ""))
-    implied = name_sex(first_given, surname, patronymic).value
-    sex = sex_hint or implied
+    surname_key, surname_sex = _surname_key(surname)
+    sex = sex_hint or name_sex(first_given, surname, patronymic).value
     return NameParts(
         given=romanize(first_given),
         given_full=_given_full(first_given, sex) if first_given else "",
@@ -124,10 +150,16 @@ def _valid_iin(text: str) -> IIN | None:
 
 @dataclass
 class Prepared:
-    """Column arrays for n records (index i is ``records[i]``), plus the name vocabulary."""
+    """Column arrays for n records (index i is ``records[i]``), plus the name vocabulary.
+
+    Birth: ``birth_year/month/day`` as written (or from the IIN); ``birth_low``/``birth_high``
+    the first and last day (ordinals) the person can have been born on, from a date, a year or
+    an age; ``year_low``/``year_high`` the same in years; ``birth_kind`` a :class:`BirthKind`.
+    """
 
     records: list[Record]
     vocabulary: Vocabulary
+    skeletons: Vocabulary
     given: IntArray
     given_full: IntArray
     surname: IntArray
@@ -142,21 +174,31 @@ class Prepared:
     birth_day: IntArray
     year_low: IntArray
     year_high: IntArray
+    birth_low: IntArray
+    birth_high: IntArray
+    birth_kind: IntArray
     region: IntArray
     city: IntArray
     death: IntArray
     iin: IntArray
     list_id: IntArray
     given_known: npt.NDArray[np.bool_]
-    given_frequency: npt.NDArray[np.float64]
-    surname_frequency: npt.NDArray[np.float64]
+    given_frequency: FloatArray
+    surname_frequency: FloatArray
+    father_frequency: FloatArray
+    region_frequency: FloatArray
+    city_frequency: FloatArray
+    death_frequency: FloatArray
+    full_name: IntArray
+    """Given name and surname (fine keys) as one id, -1 unless both are known."""
+    full_name_counts: IntArray
+    """How many records of each list (columns) have each ``full_name`` (rows)."""
     extra_names: tuple[str, ...] = ()
     """Names of the non-standard columns, sorted; column k of ``extra`` is the k-th."""
     extra: IntArray = field(default_factory=lambda: np.empty((0, 0), np.int64))
     """Interned normalised text of each extra column (rows: records), -1 where blank."""
     extra_vocabulary: Vocabulary = field(default_factory=Vocabulary)
-    extra_frequency: npt.NDArray[np.float64] = field(
-        default_factory=lambda: np.empty((0, 0)))
+    extra_frequency: FloatArray = field(default_factory=lambda: np.empty((0, 0)))
 
     @property
     def size(self) -> int:
@@ -164,45 +206,89 @@ class Prepared:
         return len(self.records)
 
 
-def reference_years(records: list[Record]) -> dict[str, int]:
-    """For each list, the commonest year of death: ages in that list are taken as of then."""
-    by_list: dict[str, Counter[int]] = {}
+def death_periods(records: Sequence[Record]) -> dict[str, tuple[dt.date, dt.date]]:
+    """For each list, the period in which its people died: from the 5th to the 95th
+    percentile of its dates of death. Ages in that list without a date of death are taken as
+    of then. A list without any date of death takes the period of all lists (lists of one
+    event share its time)."""
+    by_list: dict[str, list[int]] = {}
     for record in records:
         if record.date_of_death:
-            by_list.setdefault(record.list_name, Counter())[record.date_of_death.year] += 1
-    return {name: counts.most_common(1)[0][0] for name, counts in by_list.items()}
+            by_list.setdefault(record.list_name, []).append(record.date_of_death.toordinal())
+    periods = {name: _middle(days) for name, days in by_list.items()}
+    if by_list:
+        overall = _middle([day for days in by_list.values() for day in days])
+        periods |= {record.list_name: overall for record in records
+                    if record.list_name not in periods}
+    return periods
 
 
-def _birth(
-    record: Record, iin: IIN | None, reference: int | None
-) -> tuple[int, int, int, int, int]:
-    """(year, month, day, earliest year, latest year) of birth; -1 where unknown.
+def _middle(days: list[int]) -> tuple[dt.date, dt.date]:
+    """The 5th and 95th percentiles of some days."""
+    low, high = np.percentile(np.array(days), [5, 95], method="nearest")
+    return dt.date.fromordinal(int(low)), dt.date.fromordinal(int(high))
 
-    An age is taken as of the year of death, else the list's commonest year of death; a
-    person aged A that year was born in year-A-1 or year-A.
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` earlier (28 February for a 29 February without one)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def age_interval(age: int, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last possible birthday of someone aged ``age`` when they died, between
+    ``first`` and ``last`` (the same day when the date of death is known): born after
+    ``first`` minus age+1 years and at most ``last`` minus age years."""
+    return _years_before(first, age + 1) + dt.timedelta(days=1), _years_before(last, age)
+
+
+def birth_fields(record: Record, iin: IIN | None, period: tuple[dt.date, dt.date] | None
+                 ) -> tuple[int, int, int, int, int, int, int, int]:
+    """(year, month, day, earliest year, latest year, earliest day, latest day, kind).
+
+    -1 where unknown. An age is taken as of the date of death, else of the period in which
+    the people of the record's list died (``period``, see :func:`death_periods`).
     """
     born = record.birth_date or (iin.birth_date if iin else None)
     if born:
-        return born.year, born.month, born.day, born.year, born.year
+        day = born.toordinal()
+        return born.year, born.month, born.day, born.year, born.year, day, day, BirthKind.DATE
     if record.birth_year:
-        return record.birth_year, -1, -1, record.birth_year, record.birth_year
-    year = record.date_of_death.year if record.date_of_death else reference
-    if record.age is not None and year:
-        return -1, -1, -1, year - record.age - 1, year - record.age
-    return -1, -1, -1, -1, -1
+        year = record.birth_year
+        return (year, -1, -1, year, year, dt.date(year, 1, 1).toordinal(),
+                dt.date(year, 12, 31).toordinal(), BirthKind.YEAR)
+    died = (record.date_of_death, record.date_of_death) if record.date_of_death else period
+    if record.age is not None and died and died[0].year - record.age > 2:
+        low, high = age_interval(record.age, *died)
+        return (-1, -1, -1, low.year, high.year, low.toordinal(), high.toordinal(),
+                BirthKind.AGE)
+    return -1, -1, -1, -1, -1, -1, -1, BirthKind.NONE
 
 
-def _frequencies(ids: IntArray) -> npt.NDArray[np.float64]:
+def frequencies(ids: IntArray) -> FloatArray:
     """For each record, the share of records with the same value (NaN where missing)."""
     result = np.full(len(ids), np.nan)
     present = ids >= 0
     if present.any():
-        _values, inverse, counts = np.unique(ids[present], return_inverse=True, return_counts=True)
-        result[present] = counts[inverse] / present.sum()
+        _values, inverse = distinct_inverse(ids[present])
+        result[present] = np.bincount(inverse)[inverse] / present.sum()
     return result
 
 
-def extra_columns(records: list[Record]) -> tuple[IntArray, tuple[str, ...], Vocabulary]:
+def _full_names(given: IntArray, surname: IntArray, list_id: IntArray) -> dict[str, IntArray]:
+    """Each record's full name id and the count of each full name on each list."""
+    both = (given >= 0) & (surname >= 0)
+    names, ids = distinct_inverse(np.where(both, given * np.int64(1 << 31) + surname, -1))
+    ids = np.where(both, ids - int(names[0] == -1 if len(names) else 0), -1)
+    lists = int(list_id.max()) + 1 if len(list_id) else 1
+    combos = int(ids.max()) + 1 if len(ids) else 0
+    counts = np.bincount(ids[both] * lists + list_id[both], minlength=combos * lists)
+    return {"full_name": ids, "full_name_counts": counts.reshape(combos, lists)}
+
+
+def extra_columns(records: Sequence[Record]) -> tuple[IntArray, tuple[str, ...], Vocabulary]:
     """The records' non-standard columns as interned ids (normalised text), names sorted."""
     names = tuple(sorted({name for record in records for name in record.extra}))
     vocabulary = Vocabulary()
@@ -214,46 +300,78 @@ def extra_columns(records: list[Record]) -> tuple[IntArray, tuple[str, ...], Voc
     return table, names, vocabulary
 
 
-def prepare(records: list[Record]) -> Prepared:
+def _by_distinct(values: Sequence[_Value], work: Callable[[_Value], tuple[int, ...]],
+                 width: int) -> IntArray:
+    """``work`` applied to each distinct value once, as rows of a table aligned with values."""
+    index: dict[_Value, int] = {}
+    positions = [index.setdefault(value, len(index)) for value in values]
+    table = np.array([work(value) for value in index], dtype=np.int64).reshape(len(index), width)
+    return table[np.array(positions, dtype=np.int64)] if values else table
+
+
+def _name_table(records: Sequence[Record], sexes: list[str], vocabulary: Vocabulary,
+                skeletons: Vocabulary) -> IntArray:
+    """Interned name parts and their skeletons (columns of ``_NAME_COLUMNS``, then skeletons)."""
+    spellings = [(r.full_name, r.given_name, r.surname, r.patronymic, sex)
+                 for r, sex in zip(records, sexes, strict=True)]
+
+    def work(spelling: tuple[str, str, str, str, str]) -> tuple[int, ...]:
+        full_name, given_name, surname, patronymic, sex = spelling
+        parts = name_parts(Record("", full_name=full_name, given_name=given_name,
+                                  surname=surname, patronymic=patronymic), sex)
+        return (vocabulary.id(parts.given), vocabulary.id(parts.given_full),
+                vocabulary.id(parts.surname), _SEX_CODES.get(parts.surname_sex, -1),
+                vocabulary.id(parts.father), _SEX_CODES.get(parts.sex, -1),
+                skeletons.id(skeleton(parts.given_full)), skeletons.id(skeleton(parts.surname)),
+                skeletons.id(skeleton(parts.father)))
+
+    return _by_distinct(spellings, work, len(_NAME_COLUMNS) + len(_SKELETON_COLUMNS))
+
+
+def _place_table(records: Sequence[Record], places: Vocabulary) -> IntArray:
+    """(region id, city id) per record; a city with no region gives the region."""
+
+    def work(place: tuple[str, str]) -> tuple[int, ...]:
+        region_text, city_text = place
+        city = place_key(city_text)
+        return places.id(region_of(place_key(region_text) or city)), places.id(city)
+
+    return _by_distinct([(r.region, r.city) for r in records], work, 2)
+
+
+def prepare(records: Sequence[Record]) -> Prepared:
     """Column arrays for the records (pure; the same records give the same arrays)."""
-    vocabulary = Vocabulary()
-    skeletons = Vocabulary()
-    places = Vocabulary()
-    lists = Vocabulary()
-    references = reference_years(records)
-    rows: list[tuple[int, ...]] = []
-    known_parts: dict[tuple[str, ...], NameParts] = {}
-    for record in records:
-        iin = _valid_iin(record.iin)
-        sex = record.sex or (iin.sex if iin else "")
-        # Lists repeat names: parse each distinct spelling once.
-        spelling = (record.full_name, record.given_name, record.surname, record.patronymic, sex)
-        parts = known_parts.get(spelling) or known_parts.setdefault(
-            spelling, name_parts(record, sex))
-        city = place_key(record.city)
-        region = region_of(place_key(record.region) or city)
-        born = _birth(record, iin, references.get(record.list_name))
-        rows.append((
-            vocabulary.id(parts.given), vocabulary.id(parts.given_full),
-            vocabulary.id(parts.surname), _SEX_CODES.get(parts.surname_sex, -1),
-            vocabulary.id(parts.father),
-            skeletons.id(skeleton(parts.given_full)), skeletons.id(skeleton(parts.surname)),
-            skeletons.id(skeleton(parts.father)),
-            _SEX_CODES.get(parts.sex, -1), *born,
-            places.id(region), places.id(city),
-            record.date_of_death.toordinal() if record.date_of_death else -1,
-            int(iin.number) if iin else -1, lists.id(record.list_name or "-"),
-        ))
-    table = np.array(rows, dtype=np.int64).reshape(len(records), len(_COLUMNS))
-    columns = {name: table[:, index].copy() for index, name in enumerate(_COLUMNS)}
-    strings = vocabulary.strings
-    known = np.array([index >= 0 and is_known_given_name(strings[index])
-                      for index in columns["given"].tolist()], dtype=bool)
+    records = list(records)
+    vocabulary, skeletons, places, lists = Vocabulary(), Vocabulary(), Vocabulary(), Vocabulary()
+    iins = {text: _valid_iin(text) for text in {record.iin for record in records}}
+    sexes = [record.sex or (iin.sex if (iin := iins[record.iin]) else "") for record in records]
+    names = _name_table(records, sexes, vocabulary, skeletons)
+    periods = death_periods(records)
+    birth = np.array([birth_fields(r, iins[r.iin], periods.get(r.list_name))
+                      for r in records], dtype=np.int64).reshape(len(records), 8)
+    columns = {name: names[:, k].copy() for k, name in
+               enumerate(_NAME_COLUMNS + _SKELETON_COLUMNS)}
+    columns |= {name: birth[:, k].copy() for k, name in enumerate(_BIRTH_COLUMNS)}
+    place = _place_table(records, places)
+    columns |= {"region": place[:, 0].copy(), "city": place[:, 1].copy()}
+    columns["death"] = np.array([r.date_of_death.toordinal() if r.date_of_death else -1
+                                 for r in records], dtype=np.int64)
+    columns["iin"] = np.array([int(found.number) if (found := iins[r.iin]) else -1
+                               for r in records], dtype=np.int64)
+    columns["list_id"] = np.array([lists.id(r.list_name or "-") for r in records],
+                                  dtype=np.int64)
+    known = np.array([is_known_given_name(text) for text in vocabulary.strings] + [False],
+                     dtype=bool)[columns["given"]]
     extra, extra_names, extra_vocabulary = extra_columns(records)
-    extra_frequency = np.stack([_frequencies(extra[:, k]) for k in range(len(extra_names))],
+    extra_frequency = np.stack([frequencies(extra[:, k]) for k in range(len(extra_names))],
                                axis=1) if extra_names else np.empty((len(records), 0))
-    return Prepared(records, vocabulary, **columns, given_known=known,
-                    given_frequency=_frequencies(columns["given_full"]),
-                    surname_frequency=_frequencies(columns["surname"]),
+    return Prepared(records, vocabulary, skeletons, **columns, given_known=known,
+                    given_frequency=frequencies(columns["given_full"]),
+                    surname_frequency=frequencies(columns["surname"]),
+                    father_frequency=frequencies(columns["father"]),
+                    region_frequency=frequencies(columns["region"]),
+                    city_frequency=frequencies(columns["city"]),
+                    death_frequency=frequencies(columns["death"]),
+                    **_full_names(columns["given_full"], columns["surname"], columns["list_id"]),
                     extra_names=extra_names, extra=extra, extra_vocabulary=extra_vocabulary,
                     extra_frequency=extra_frequency)

@@ -40,7 +40,7 @@ def _no_extra() -> Mapping[str, str]:
     return _NO_EXTRA
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """One row of a person list, cleaned: blank text is ``""``, blank numbers are None."""
 
