@@ -15,8 +15,8 @@ may be shared.
 
 Adding an engine: write a function ``(csv_paths) -> EngineRun`` (see :func:`run_qantar`) and
 register it in :data:`ENGINES`; it becomes one more row per size. ``--write-results``
-replaces the ``## Linkage`` section of ``benchmarks/RESULTS.md`` with the table (other
-sections are kept); without it the table is only printed.
+replaces the table at the top of the ``## Linkage`` section of ``benchmarks/RESULTS.md``
+(its ``###`` subsections and the other sections are kept); without it the table is only printed.
 """
 
 from __future__ import annotations
@@ -165,8 +165,12 @@ def write_section(lines: list[str], seed: int) -> None:
         "`benchmarks/linkage/run.py`.", "", *lines, ""])
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
     parts = text.split("\n## ")
+    old = next((part for part in parts[1:] if part.startswith("Linkage")), "")
+    # Subsections (### ...) of the old section, such as the Splink runs, are kept.
+    subsections = "".join("\n### " + sub for sub in old.split("\n### ")[1:])
     kept = [parts[0]] + [part for part in parts[1:] if not part.startswith("Linkage")]
-    RESULTS.write_text("\n## ".join(kept).rstrip("\n") + "\n\n" + section, encoding="utf-8")
+    RESULTS.write_text("\n## ".join(kept).rstrip("\n") + "\n\n" + section + subsections,
+                       encoding="utf-8")
 
 
 def main() -> None:
