@@ -27,7 +27,7 @@ def test_reviewer_decides_a_pair_with_keyboard_shortcuts(page, site, tmp_path: P
     page.get_by_role("link", name="Lists").click()
     page.get_by_role("link", name="Review pairs").first.click()
     expect(page.get_by_role("heading", level=2).first).to_contain_text(
-        "Are these the same person? The model says 0.76")
+        "Are these the same person? The model says 0.28")
     table = page.locator("table.side-by-side")
     expect(table).to_contain_text("Isayev Yerlan")
     expect(table).to_contain_text("Erlan Isaev")
