@@ -1,4 +1,4 @@
-"""Screenshots for docs/getting-started.md, taken only with QANTAR_SCREENSHOTS=1.
+"""Screenshots for the guides in docs/, taken only with QANTAR_SCREENSHOTS=1.
 
     QANTAR_SCREENSHOTS=1 .venv/bin/pytest tests/browser/test_screenshots.py -p no:xdist
 
@@ -151,3 +151,17 @@ def test_screenshots_for_the_evidence_guide(page, site, tmp_path, settings):
     page.get_by_role("button", name="Encrypt and store").click()
     page.get_by_role("button", name="Verify the hash").click()
     _shot(page, "14-evidence.png")
+
+
+def test_screenshots_for_the_lists_guide(page, site, tmp_path):
+    from qantar.lists import services as lists
+    from tests.lists.conftest import import_uncertain_lists
+
+    gate = Gate.for_user(site.user)
+    import_uncertain_lists(gate, site.collection, tmp_path)
+    lists.run_linkage(gate, site.collection)
+    log_in(page, site)
+    page.get_by_role("link", name="Lists").click()
+    page.get_by_role("link", name="Review pairs").first.click()
+    page.get_by_role("heading", level=2).first.wait_for()
+    _shot(page, "15-review-queue.png")

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from qantar.accounts.choices import Role
 from qantar.audit.models import AuditEntry
 from qantar.lists import queries, services
-from qantar.lists.models import ImportedList, ListEntry, PendingUpload, ReviewDecision
+from qantar.lists.models import (
+    CandidatePair,
+    ImportedList,
+    ListEntry,
+    PendingUpload,
+    ReviewDecision,
+)
 from tests.fixtures.factories import make_user, member
 from tests.lists.conftest import OFFICIAL, details, import_uncertain_lists
 
@@ -71,6 +78,16 @@ def test_review_page_shows_the_pair_side_by_side_and_records_a_decision(client, 
     page = client.get(reverse("lists:review") + f"?collection={collection.pk}").content.decode()
     assert 'data-shortcut="m"' in page and "Why the model scored them so" in page
     assert "Isayev Yerlan" in page and "Erlan Isaev" in page
+    # The reviewer sees where the probability comes from: prior + evidence = total.
+    score = queries.score_summary(pair)
+    evidence = sum(weight for _feature, _level, weight in pair.explanation)
+    assert score.prior_bits + evidence == pytest.approx(pair.match_weight)
+    assert score.total_bits == pair.match_weight
+    assert f'data-testid="prior-bits">{score.prior_bits:.1f}<' in page
+    assert f'data-testid="total-bits">{pair.match_weight:.1f}<' in page
+    alone = 1 / (1 + 2 ** -pair.match_weight)
+    assert score.is_shared is (abs(alone - pair.probability) >= 0.005)
+    assert ('data-testid="shared-note"' in page) is score.is_shared
     response = client.post(reverse("lists:review_decide", args=[pair.pk]),
                            {"decision": "not_match", "note": "different fathers"})
     assert response.status_code == 302
@@ -121,3 +138,17 @@ def test_pages_render_for_a_documenter(client, documenter, gate, collection, thr
                                                    "threshold": "0.5", "seed": "1"})
     assert response.status_code == 302
     assert details("x")["name"] == "x"
+
+
+def test_score_summary_splits_the_weight_into_prior_and_evidence():
+    pair = CandidatePair(probability=0.28, match_weight=2.0,
+                         explanation=[["given_name_matches", "exact", 1.5],
+                                      ["city_matches", "different", -4.0]])
+    summary = queries.score_summary(pair)
+    # 2.0 bits alone would be 0.8: sharing with namesakes brought it to 0.28.
+    assert (summary.prior_bits, summary.total_bits, summary.is_shared) == (4.5, 2.0, True)
+    pair.probability = 0.8
+    assert queries.score_summary(pair).is_shared is False
+    pair.match_weight = -500.0
+    pair.probability = 0.0
+    assert queries.score_summary(pair) == queries.ScoreSummary(-497.5, -500.0, False)

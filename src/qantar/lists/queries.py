@@ -190,6 +190,30 @@ def side_by_side(pair: CandidatePair) -> list[FieldRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class ScoreSummary:
+    """How a pair's probability follows from its evidence, for the reviewer.
+
+    ``prior_bits``: the odds, in bits, of two records of these lists picked at random being
+    one person (the evidence of the features is added to it); ``total_bits``: the match
+    weight; ``is_shared``: the probability is not the one the total alone implies, because
+    the rivals of each record and the overlap of the two lists were weighed (see
+    :mod:`qantar.core.linkage.exclusivity`).
+    """
+
+    prior_bits: float
+    total_bits: float
+    is_shared: bool
+
+
+def score_summary(pair: CandidatePair) -> ScoreSummary:
+    """The prior and total weight of a scored pair, and whether its odds were shared."""
+    evidence = sum(float(weight) for _feature, _level, weight in pair.explanation)
+    total = float(pair.match_weight)
+    alone = 1.0 / (1.0 + 2.0 ** -max(min(total, 60.0), -60.0))
+    return ScoreSummary(total - evidence, total, abs(alone - float(pair.probability)) >= 0.005)
+
+
 def pair_decisions(gate: Gate, pair: CandidatePair) -> QuerySet[ReviewDecision]:
     """Every decision on the pair's two entries, oldest first (the caller holds the pair)."""
     return ReviewDecision.objects.filter(left=pair.left, right=pair.right).select_related(

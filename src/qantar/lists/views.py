@@ -226,7 +226,8 @@ def review(request: HttpRequest, gate: Gate) -> HttpResponse:
         context |= {"rows": queries.side_by_side(pair),
                     "left": queries.entry_view(pair.left),
                     "right": queries.entry_view(pair.right),
-                    "earlier": queries.pair_decisions(gate, pair)}
+                    "earlier": queries.pair_decisions(gate, pair),
+                    "score": queries.score_summary(pair)}
     return render(request, "lists/review.html", context)
 
 
