@@ -18,7 +18,7 @@ BENCHMARKS = {
     "records": [HERE / "records.py"],
     "justice": [HERE / "justice.py"],
     "estimation": [HERE / "estimation.py"],
-    "linkage": [HERE / "linkage" / "run.py"],
+    "linkage": [HERE / "linkage" / "run.py", "--write-results"],
 }
 
 
