@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from qantar.accounts.choices import Role
 from qantar.audit.models import AuditEntry
-from qantar.lists import queries, services
+from qantar.lists import queries, services, views
 from qantar.lists.models import (
     CandidatePair,
     ImportedList,
@@ -16,6 +16,7 @@ from qantar.lists.models import (
     PendingUpload,
     ReviewDecision,
 )
+from qantar.records.models import Person
 from tests.fixtures.factories import make_user, member
 from tests.lists.conftest import OFFICIAL, details, import_uncertain_lists
 
@@ -152,3 +153,28 @@ def test_score_summary_splits_the_weight_into_prior_and_evidence():
     pair.match_weight = -500.0
     pair.probability = 0.0
     assert queries.score_summary(pair) == queries.ScoreSummary(-497.5, -500.0, False)
+
+
+def test_accepting_on_the_page_and_the_limit_that_sends_big_runs_to_the_cli(
+        client, documenter, gate, collection, three_lists, monkeypatch):
+    run = services.run_linkage(gate, collection)
+    client.force_login(documenter)
+    url = reverse("lists:run_accept", args=[run.pk])
+
+    monkeypatch.setattr(views, "ACCEPT_IN_PAGE_LIMIT", 2)
+    before = (Person.objects.count(), AuditEntry.objects.count(),
+              ListEntry.objects.filter(person__isnull=False).count())
+    response = client.post(url, follow=True)
+    assert response.status_code == 200
+    assert ("4 clusters to accept: more than 2 take too long for a web page. Accept them from "
+            "the command line: qantar lists link --collection NAME --accept."
+            ) in response.content.decode()
+    assert (Person.objects.count(), AuditEntry.objects.count(),
+            ListEntry.objects.filter(person__isnull=False).count()) == before
+
+    monkeypatch.setattr(views, "ACCEPT_IN_PAGE_LIMIT", 4)
+    response = client.post(url, follow=True)
+    assert "4 people created, 0 joined, 0 clusters left for review." in (
+        response.content.decode())
+    assert Person.objects.count() == before[0] + 4
+    assert ListEntry.objects.filter(person__isnull=True).count() == 0

@@ -200,12 +200,14 @@ def _newer_decisions(run: LinkageRun) -> int:
 
 
 @transaction.atomic
-def accept_clusters(gate: Gate, run: LinkageRun, clusters: Iterable[str] | None = None
-                    ) -> AcceptResult:
+def accept_clusters(gate: Gate, run: LinkageRun, clusters: Iterable[str] | None = None, *,
+                    limit: int | None = None) -> AcceptResult:
     """Make a run's clusters people: a new Person, or the one its entries already belong to.
 
     Refused when reviewers decided pairs after the run (run the linkage again so their
-    decisions count). A cluster whose entries already belong to two different people is left
+    decisions count), and, with ``limit``, when more clusters than that have entries that
+    are no one's yet (the web page passes a limit it can do within a request; the command
+    line has none). A cluster whose entries already belong to two different people is left
     alone and reported.
     """
     require_reviewer(gate, run.collection_id)
@@ -220,6 +222,15 @@ def accept_clusters(gate: Gate, run: LinkageRun, clusters: Iterable[str] | None 
     for item in assignments:
         if wanted is None or item.cluster in wanted:
             groups[item.cluster].append(item.entry)
+    if limit is not None:
+        waiting = sum(any(not entry.person_id for entry in entries)
+                      for entries in groups.values())
+        if waiting > limit:
+            raise ValidationFailed(
+                "too_many_to_accept_here",
+                f"{waiting:,} clusters to accept: more than {limit:,} take too long for a web "
+                "page. Accept them from the command line: qantar lists link --collection "
+                "NAME --accept.", "run")
     result = AcceptResult()
     for label, entries in sorted(groups.items()):
         _accept_one(gate, run.collection_id, label, entries, result)
