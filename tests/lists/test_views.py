@@ -12,6 +12,7 @@ from qantar.lists import queries, services, views
 from qantar.lists.models import (
     CandidatePair,
     ImportedList,
+    LinkageRun,
     ListEntry,
     PendingUpload,
     ReviewDecision,
@@ -178,3 +179,24 @@ def test_accepting_on_the_page_and_the_limit_that_sends_big_runs_to_the_cli(
         response.content.decode())
     assert Person.objects.count() == before[0] + 4
     assert ListEntry.objects.filter(person__isnull=True).count() == 0
+
+
+def test_linking_on_the_page_sends_big_collections_to_the_cli(client, documenter, collection,
+                                                               three_lists, monkeypatch):
+    client.force_login(documenter)
+    monkeypatch.setattr(views, "LINK_IN_PAGE_LIMIT", 6)
+    before = (LinkageRun.objects.count(), AuditEntry.objects.count())
+    data = {"collection": str(collection.pk), "threshold": "0.5", "seed": "0"}
+    response = client.post(reverse("lists:link"), data)
+    assert response.status_code == 200
+    assert ("7 entries to link: more than 6 take too long for a web page. Link them from the "
+            "command line: qantar lists link --collection NAME (add --accept to accept the "
+            "people too).") in response.content.decode()
+    assert (LinkageRun.objects.count(), AuditEntry.objects.count()) == before
+
+    monkeypatch.setattr(views, "LINK_IN_PAGE_LIMIT", 7)
+    response = client.post(reverse("lists:link"), data)
+    run = LinkageRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("lists:run_detail", args=[run.pk])
+    assert run.record_count == 7

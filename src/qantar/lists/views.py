@@ -28,6 +28,8 @@ from qantar.lists.models import Disagreement
 
 FORM_METHODS = require_http_methods(["GET", "POST"])
 PREVIEW_ROWS = 5
+LINK_IN_PAGE_LIMIT = 10_000
+"""Entries the page links within one request (10,000 take about 15 s); more go to the CLI."""
 ACCEPT_IN_PAGE_LIMIT = 2000
 """Clusters the page accepts within one request (about 30 ms each); more go to the CLI."""
 
@@ -162,7 +164,8 @@ def link(request: HttpRequest, gate: Gate) -> HttpResponse:
         data = form.cleaned_data
         try:
             run = services.run_linkage(gate, data["collection"], data["lists"] or None,
-                                       threshold=data["threshold"], seed=data["seed"])
+                                       threshold=data["threshold"], seed=data["seed"],
+                                       limit=LINK_IN_PAGE_LIMIT)
         except QantarError as error:
             _domain_error(form, error)
         else:

@@ -108,18 +108,28 @@ def _input_hash(entries: list[ListEntry], labels: dict[tuple[str, str], bool],
 
 def run_linkage(gate: Gate, collection: Collection | uuid.UUID, lists: Iterable[Any] | None = None,
                 *, threshold: float = DEFAULT_THRESHOLD, seed: int = 0,
-                floor: float = DEFAULT_FLOOR) -> LinkageRun:
+                floor: float = DEFAULT_FLOOR, limit: int | None = None) -> LinkageRun:
     """Link the entries of a collection's lists (all of them by default), in process.
 
     Stores the run (parameters, seed, threshold, a hash of its input), every pair scored at or
     above ``floor`` with its explanation, and every entry's cluster. Reviewers' decisions are
-    passed to the model as labelled pairs, so they override its scores.
+    passed to the model as labelled pairs, so they override its scores. With ``limit``, more
+    entries than that are refused before anything is read (the web page's limit; the command
+    line has none).
     """
     collection_id = collection_id_of(collection)
     require_reviewer(gate, collection_id)
     if not 0 <= floor < 1:
         raise ValidationFailed("invalid_floor", "The floor must be between 0 and 1.", "floor")
     chosen = _lists(collection_id, lists)
+    if limit is not None:
+        count = ListEntry.objects.filter(imported_list__in=chosen).count()
+        if count > limit:
+            raise ValidationFailed(
+                "too_many_to_link_here",
+                f"{count:,} entries to link: more than {limit:,} take too long for a web page. "
+                "Link them from the command line: qantar lists link --collection NAME "
+                "(add --accept to accept the people too).", "lists")
     entries = list(ListEntry.objects.filter(imported_list__in=chosen)
                    .select_related("job", "imported_list").order_by("imported_list__name", "line"))
     if not entries:
