@@ -1,16 +1,22 @@
-"""Splink (DuckDB backend) on the generated lists: the reference Qantar's linkage is held to.
+"""Splink (on DuckDB, or on a local Spark) on the generated lists: the reference Qantar's
+linkage is held to.
 
 Usage::
 
     .venv/bin/python benchmarks/linkage/splink_baseline.py [--sizes 10000,200000,1000000]
+        [--backend duckdb|spark] [--variants raw,romanized,qantar_names]
 
 Library use (for ``run.py``)::
 
-    result = run_splink(csv_paths, workdir, variant=Variant.QANTAR_NAMES)
+    result = run_splink(csv_paths, workdir, variant=Variant.QANTAR_NAMES, backend="duckdb")
     pairwise_scores(result.clusters["best_links_0.5"], truth)
 
-Splink is an optional benchmark dependency (``pip install -e '.[bench]'``), never a runtime
-dependency of Qantar; it is imported only when a run starts.
+Splink is an optional dependency (``pip install -e '.[bench]'``; the product's own extras are
+``qantar[splink]`` and ``qantar[spark]``), imported only when a run starts. The Qantar-names
+set-up (name and birth columns, comparisons, blocking, training, clustering, the DuckDB and
+Spark databases) is the product's :mod:`qantar.core.linkage.splink_engine`, which ``qantar
+link --engine splink-duckdb|splink-spark`` runs; this script adds the ``raw`` and
+``romanized`` variants, reads the CSV files itself, and measures.
 
 The model is a standard Splink 5 set-up, the same for every variant except for the name and
 place columns:
@@ -50,12 +56,18 @@ from reading the CSV files to the clusters; peak memory is the process's residen
 high-water mark over the call (reset at the start where Linux allows), which includes what
 DuckDB allocates outside Python. DuckDB runs with 2 threads and a memory limit, spilling to
 ``workdir``. Randomness: u sampling is seeded; everything else is deterministic.
+
+With ``backend="spark"`` Splink runs on a local Spark (``local[2]``, a 2 GB driver, the
+Spark UI off, few shuffle partitions for small inputs, temporary and checkpoint files under
+``workdir``; see :func:`qantar.core.linkage.splink_engine.spark_session`). The session is
+started inside the timing (it is part of the cost). Spark's work happens in a Java process
+started by this one: its CPU time is added to this process's, and its resident high-water
+mark to this process's peak (a sum of two peaks, so an upper bound).
 """
 
 from __future__ import annotations
 
 import argparse
-import collections
 import csv
 import datetime as dt
 import enum
@@ -70,36 +82,22 @@ import sys
 import tempfile
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from qantar.core.linkage import splink_engine as engine
 from qantar.core.linkage.evaluation import pairwise_scores
-from qantar.core.linkage.places import place_key, region_of
-from qantar.core.names import (
-    System,
-    full_given_names,
-    name_sex,
-    parse_name,
-    romanize,
-    skeleton,
-    surname_stem,
-    tokens,
-    transliterate,
-)
+from qantar.core.names import System, transliterate
 
 HERE = Path(__file__).resolve().parent
-U_SAMPLE_PAIRS = 1e7
+U_SAMPLE_PAIRS = engine.U_SAMPLE_PAIRS
 # Lists whose full names put the given name first (generator.py documents each list's order).
 GIVEN_NAME_FIRST = frozenset({"media"})
 # Lists that name each person once (generator.py: only ``survey`` has duplicates).
 DUPLICATE_FREE_LISTS = ("official", "ngo", "media")
-EM_BLOCKS = (
-    ("forename", "surname", "patronymic"),
-    ("birth_date", "surname"),
-    ("birth_date", "patronymic"),
-)
+EM_BLOCKS = engine.EM_BLOCKS
 
 
 class Variant(enum.StrEnum):
@@ -147,6 +145,8 @@ class SplinkResult:
     stage_seconds: dict[str, float]
     splink_version: str
     duckdb_version: str
+    backend: str = "duckdb"
+    backend_version: str = ""
 
 
 # --- Reading and preparing records ---------------------------------------------------------
@@ -183,26 +183,17 @@ def whole_number(text: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def death_years_by_list(rows: Iterable[dict[str, str]]) -> dict[str, int]:
+def death_years_by_list(rows: Iterator[dict[str, str]]) -> dict[str, int]:
     """For each list, its commonest year of death (the year its ages are taken as of)."""
-    counts: dict[str, collections.Counter[int]] = collections.defaultdict(collections.Counter)
-    for row in rows:
-        died = parse_date(row["date_of_death"])
-        if died:
-            counts[row["list"]][died.year] += 1
-    return {name: count.most_common(1)[0][0] for name, count in counts.items()}
+    return engine.death_years_by_list((row["list"], parse_date(row["date_of_death"]))
+                                      for row in rows)
 
 
 def birth_columns(row: dict[str, str], reference_year: int | None) -> dict[str, Any]:
     """Birth date and year; a year from an age is the year of death minus the age."""
-    born = parse_date(row["birth_date"])
-    year = born.year if born else whole_number(row["birth_year"])
-    age = whole_number(row["age"])
-    died = parse_date(row["date_of_death"])
-    as_of = died.year if died else reference_year
-    if year is None and age is not None and as_of:
-        year = as_of - age
-    return {"birth_date": born, "birth_year": year}
+    return engine.birth_columns(
+        parse_date(row["birth_date"]), whole_number(row["birth_year"]), whole_number(row["age"]),
+        parse_date(row["date_of_death"]), reference_year)
 
 
 def split_full_name(parts: list[str], given_first: bool) -> tuple[str, str, str]:
@@ -239,49 +230,10 @@ def written_names(row: dict[str, str], spell: Callable[[str], str]) -> dict[str,
     }
 
 
-@functools.lru_cache(maxsize=200_000)
-def parsed_name(full_name: str, given: str, surname: str, patronymic: str) -> tuple[str, ...]:
-    """(given, surname, patronymic, sex) by Qantar's parser, or from the split columns."""
-    if full_name.strip():
-        name = parse_name(full_name)
-        return name.given, name.surname, name.patronymic, name.sex.value
-    given, surname, patronymic = (" ".join(tokens(part)) for part in (given, surname, patronymic))
-    return given, surname, patronymic, name_sex(given, surname, patronymic).value
-
-
-def fine_key(text: str) -> str:
-    """Qantar's fine key of every token, run together."""
-    return "".join(romanize(token) for token in tokens(text))
-
-
-def sound_keys(keys: set[str]) -> list[str] | None:
-    """Qantar skeletons of fine keys, as the array Splink's phonetic level intersects."""
-    sounds = sorted({skeleton(key) for key in keys if key})
-    return sounds or None
-
-
 def qantar_names(row: dict[str, str]) -> dict[str, Any]:
-    """Name and place columns in Qantar's keys: one spelling across scripts and systems."""
-    given, surname, patronymic, name_sex_value = parsed_name(
-        row["full_name"], row["given_name"], row["surname"], row["patronymic"]
-    )
-    first_given = given.split()[0] if given else ""
-    surname_key = "".join(surname_stem(token)[0] for token in tokens(surname))
-    patronymic_key = fine_key(patronymic)
-    region = region_of(place_key(row["region"])) or region_of(place_key(row["city"]))
-    return {
-        "forename": romanize(first_given) or None,
-        "forename_sounds": sound_keys(set(full_given_names(first_given))) if first_given else None,
-        "forename_sound": skeleton(first_given) or None,
-        "surname": surname_key or None,
-        "surname_sounds": sound_keys({surname_key}),
-        "surname_sound": skeleton(surname_key) or None,
-        "patronymic": patronymic_key or None,
-        "patronymic_sounds": sound_keys({patronymic_key}),
-        "sex": fold(row["sex"]) or name_sex_value or None,
-        "region": region or None,
-        "city": place_key(row["city"]) or None,
-    }
+    """Name and place columns in Qantar's keys, as the product's Splink engine makes them."""
+    return engine.name_columns(row["full_name"], row["given_name"], row["surname"],
+                               row["patronymic"], fold(row["sex"]), row["region"], row["city"])
 
 
 def prepared_row(
@@ -292,26 +244,8 @@ def prepared_row(
         names = qantar_names(row)
     else:
         names = written_names(row, fold if variant is Variant.RAW else romanized)
-    forename, surname = names["forename"], names["surname"]
-    return {
-        "record_id": row["record_id"],
-        "source_dataset": row["list"],
-        **names,
-        **birth_columns(row, reference_year),
-        "iin": row["iin"].strip() or None,
-        "forename_surname": f"{forename} {surname}" if forename and surname else None,
-    }
-
-
-def arrow_type(column: str) -> Any:
-    """The Arrow type of a prepared column (strings unless named otherwise)."""
-    import pyarrow as pa
-
-    if column == "birth_date":
-        return pa.date32()
-    if column == "birth_year":
-        return pa.int32()
-    return pa.list_(pa.string()) if column.endswith("_sounds") else pa.string()
+    return engine.splink_row(row["record_id"], row["list"], names,
+                             birth_columns(row, reference_year), row["iin"])
 
 
 def prepare(csv_paths: list[Path], variant: Variant, batch_size: int = 100_000) -> Any:
@@ -319,20 +253,12 @@ def prepare(csv_paths: list[Path], variant: Variant, batch_size: int = 100_000) 
 
     Two passes over the files: the first finds each list's commonest year of death.
     """
-    import pyarrow as pa
-
     reference_years = death_years_by_list(read_rows(csv_paths))
-    batches, batch, schema = [], [], None
-    for row in read_rows(csv_paths):
-        batch.append(prepared_row(row, variant, reference_years.get(row["list"])))
-        if len(batch) == batch_size:
-            schema = schema or pa.schema([(name, arrow_type(name)) for name in batch[0]])
-            batches.append(pa.RecordBatch.from_pylist(batch, schema=schema))
-            batch = []
-    if batch:
-        schema = schema or pa.schema([(name, arrow_type(name)) for name in batch[0]])
-        batches.append(pa.RecordBatch.from_pylist(batch, schema=schema))
-    return pa.Table.from_batches(batches, schema=schema)
+    return engine.arrow_table(
+        (prepared_row(row, variant, reference_years.get(row["list"]))
+         for row in read_rows(csv_paths)),
+        batch_size,
+    )
 
 
 # --- The Splink model ----------------------------------------------------------------------
@@ -350,40 +276,8 @@ def comparisons(variant: Variant) -> list[Any]:
             cl.NameComparison("patronymic"),
         ]
     else:
-        names = [
-            cl.NameComparison(part, dmeta_col_name=f"{part}_sounds")
-            for part in ("forename", "surname", "patronymic")
-        ]
-    return [
-        *names,
-        cl.DateOfBirthComparison("birth_date", input_is_string=False),
-        birth_year_comparison(),
-        cl.ExactMatch("sex"),
-        cl.ExactMatch("region"),
-        cl.ExactMatch("city"),
-        cl.ExactMatch("iin"),
-    ]
-
-
-def birth_year_comparison() -> Any:
-    """Birth years, only when a side has no full date (full dates are compared as dates)."""
-    import splink.comparison_level_library as cll
-    import splink.comparison_library as cl
-
-    no_year = (
-        "birth_year_l IS NULL OR birth_year_r IS NULL OR "
-        "(birth_date_l IS NOT NULL AND birth_date_r IS NOT NULL)"
-    )
-    return cl.CustomComparison(
-        [
-            cll.CustomLevel(no_year, "no year, or both full dates").configure(is_null_level=True),
-            cll.ExactMatchLevel("birth_year"),
-            cll.AbsoluteDifferenceLevel("birth_year", 1),
-            cll.AbsoluteDifferenceLevel("birth_year", 2),
-            cll.ElseLevel(),
-        ],
-        output_column_name="birth_year",
-    )
+        names = engine.name_comparisons()
+    return [*names, *engine.other_comparisons()]
 
 
 def blocking_rules(variant: Variant) -> list[Any]:
@@ -403,76 +297,22 @@ def blocking_rules(variant: Variant) -> list[Any]:
             "l.forename = r.surname AND l.surname = r.forename",
         ]
     else:
-        names = [block_on("surname_sound", "forename_sound")]
-    return [block_on("iin"), block_on("birth_date"), *names]
+        names = engine.name_blocking_rules()
+    return [*engine.common_blocking_rules(), *names]
 
 
-def train(linker: Any, seed: int) -> None:
-    """Prior from deterministic rules, u by random sampling, m by EM on three blockings.
-
-    The prior: same IIN, or same forename, surname and birth date, assumed to find half the
-    true pairs (a guess; Splink needs one). EM blockings must be rich in true pairs and must
-    not use columns correlated with the comparisons they train (u is fixed at population
-    values): same forename, surname and patronymic trains dates, sex, places and IIN; same
-    birth date and surname, then same birth date and patronymic, train the names. Blocking
-    on the names alone (3% true pairs at 200,000 records, namesakes being common) or adding
-    the birth year or a place to a block (which biases the date and place comparisons)
-    trained Splink into merging namesakes.
-    """
-    from splink import block_on
-
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("iin"), block_on("forename", "surname", "birth_date")], recall=0.5
-    )
-    linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
-    for columns in EM_BLOCKS:
-        linker.training.estimate_parameters_using_expectation_maximisation(block_on(*columns))
+train = engine.train
 
 
 def make_linker(table: Any, variant: Variant) -> Any:
     """A Splink linker over the union table, every pair within and across lists a candidate."""
-    from splink import Linker, SettingsCreator
-
-    settings = SettingsCreator(
-        link_type="link_and_dedupe",
-        unique_id_column_name="record_id",
-        source_dataset_column_name="source_dataset",
-        comparisons=comparisons(variant),
-        blocking_rules_to_generate_predictions=blocking_rules(variant),
-        retain_matching_columns=False,
-    )
-    return Linker(table, settings, log_level=logging.WARNING)
-
-
-def duckdb_connection(workdir: Path, memory_limit: str, threads: int) -> Any:
-    """An in-memory DuckDB with bounded memory, spilling to ``workdir``."""
-    import duckdb
-
-    workdir.mkdir(parents=True, exist_ok=True)
-    connection = duckdb.connect(":memory:")
-    connection.execute(f"SET memory_limit = '{memory_limit}'")
-    connection.execute(f"SET threads = {int(threads)}")
-    connection.execute(f"SET temp_directory = '{workdir / 'duckdb_spill'}'")
-    connection.execute("SET preserve_insertion_order = false")
-    return connection
+    return engine.make_linker(table, comparisons(variant), blocking_rules(variant))
 
 
 def clusters_of(linker: Any, predictions: Any, clustering: Clustering) -> dict[str, str]:
     """record_id → cluster id under ``clustering``."""
-    if clustering.is_one_per_list:
-        clustered = linker.clustering.cluster_using_single_best_links(
-            predictions,
-            duplicate_free_datasets=list(DUPLICATE_FREE_LISTS),
-            threshold_match_probability=clustering.threshold,
-        )
-    else:
-        clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
-            predictions, threshold_match_probability=clustering.threshold
-        )
-    relation = clustered.as_duckdbpyrelation().select("record_id, cluster_id")
-    clusters = {str(record): str(cluster) for record, cluster in relation.fetchall()}
-    clustered.drop_table_from_database_and_remove_from_cache()
-    return clusters
+    return engine.cluster_ids(linker, predictions, clustering.threshold, DUPLICATE_FREE_LISTS,
+                              is_one_per_list=clustering.is_one_per_list)
 
 
 def count_candidate_pairs(table: Any, variant: Variant) -> int:
@@ -517,6 +357,37 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def descendants(pid: int | None = None) -> list[int]:
+    """The processes started by this one (Spark's Java process), children's children too."""
+    found: list[int] = []
+    pending = [pid or os.getpid()]
+    while pending:
+        parent = pending.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*"):
+            try:
+                children = [int(text) for text in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            found.extend(children)
+            pending.extend(children)
+    return found
+
+
+def child_usage() -> tuple[float, float]:
+    """(CPU seconds, sum of resident high-water marks in MB) of the live descendants."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    cpu, peak = 0.0, 0.0
+    for pid in descendants():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            status = Path(f"/proc/{pid}/status").read_text().splitlines()
+        except OSError:
+            continue
+        cpu += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        peak += sum(int(line.split()[1]) / 1024 for line in status if line.startswith("VmHWM:"))
+    return cpu, peak
+
+
 def run_splink(
     csv_paths: list[Path],
     workdir: Path,
@@ -525,36 +396,44 @@ def run_splink(
     memory_limit: str = "3GB",
     threads: int = 2,
     seed: int = 2022,
+    backend: str = "duckdb",
+    spark_master: str = "local[2]",
+    driver_memory: str = "2g",
 ) -> SplinkResult:
-    """Deduplicate the union of the lists with Splink on DuckDB; cost and clusters.
+    """Deduplicate the union of the lists with Splink on ``backend``; cost and clusters.
 
-    Timing starts before the CSV files are read and ends when the clusters are in Python;
-    counting candidate pairs afterwards is not timed. ``seed`` seeds u sampling only. The
-    process's peak-memory mark is reset at the start, so call this in a process of its own
-    (as :func:`main` does) if the caller measures its own peak too.
+    ``backend``: ``"duckdb"`` (``memory_limit``, ``threads``) or ``"spark"``
+    (``spark_master``, ``driver_memory``). Timing starts before the CSV files are read and
+    ends when the clusters are in Python; counting candidate pairs afterwards is not timed.
+    ``seed`` seeds u sampling only. The process's peak-memory mark is reset at the start, so
+    call this in a process of its own (as :func:`main` does) if the caller measures its own
+    peak too; with Spark, call it in a process that has not started Spark before.
     """
-    import duckdb
     import splink
-    from splink import DuckDBAPI
 
+    engine.require(backend)
     is_reset = reset_peak_memory()
     stages: dict[str, float] = {}
     start, start_cpu = time.perf_counter(), cpu_seconds()
+    start_child_cpu = child_usage()[0]
     mark = start
     records = prepare(csv_paths, variant)
     stages["read and prepare"] = time.perf_counter() - mark
-    connection = duckdb_connection(workdir, memory_limit, threads)
-    database = DuckDBAPI(connection=connection)
-    table = database.register(records, table_name="records")
+    mark = time.perf_counter()
+    database = engine.open_database(backend, workdir, records.num_rows,
+                                    memory_limit=memory_limit, threads=threads,
+                                    spark_master=spark_master, driver_memory=driver_memory)
+    table = database.api.register(records, table_name="records")
     del records
     linker = make_linker(table, variant)
+    stages["start backend"] = time.perf_counter() - mark
     mark = time.perf_counter()
     train(linker, seed)
     stages["train"] = time.perf_counter() - mark
     mark = time.perf_counter()
     lowest = min(clustering.threshold for clustering in CLUSTERINGS)
     predictions = linker.inference.predict(threshold_match_probability=lowest)
-    scored_pairs = predictions.as_duckdbpyrelation().aggregate("count(*)").fetchall()[0][0]
+    scored_pairs = engine.count_rows(predictions)
     stages["predict"] = time.perf_counter() - mark
     clusters = {}
     for clustering in CLUSTERINGS:
@@ -562,9 +441,11 @@ def run_splink(
         clusters[clustering.name] = clusters_of(linker, predictions, clustering)
         stages[clustering.name] = time.perf_counter() - mark
     wall, cpu = time.perf_counter() - start, cpu_seconds() - start_cpu
-    peak = peak_memory_mb(is_reset)
+    child_cpu, child_peak = child_usage()
+    cpu += child_cpu - start_child_cpu
+    peak = peak_memory_mb(is_reset) + child_peak
     candidate_pairs = count_candidate_pairs(table, variant)
-    connection.close()  # DuckDB removes its spill files
+    database.close()  # DuckDB removes its spill files; Spark stops
     return SplinkResult(
         variant.value,
         len(clusters[CLUSTERINGS[0].name]),
@@ -576,8 +457,16 @@ def run_splink(
         peak,
         stages,
         splink.__version__,
-        duckdb.__version__,
+        _duckdb_version(),
+        database.backend,
+        database.version,
     )
+
+
+def _duckdb_version() -> str:
+    import duckdb
+
+    return str(duckdb.__version__)
 
 
 # --- Command line ---------------------------------------------------------------------------
@@ -589,12 +478,23 @@ def read_truth(directory: Path) -> dict[str, str]:
         return {row["record_id"]: row["person_id"] for row in csv.DictReader(handle)}
 
 
-def measure_one(directory: Path, variant: Variant, memory_limit: str) -> dict[str, Any]:
+def measure_one(
+    directory: Path, variant: Variant, memory_limit: str, backend: str = "duckdb"
+) -> dict[str, Any]:
     """Run Splink on the lists in ``directory`` and score it against the truth."""
     paths = sorted(path for path in directory.glob("*.csv") if path.name != "truth.csv")
     load_before = os.getloadavg()
+    suffix = "" if backend == "duckdb" else f"-{backend}"
+    warnings: list[str] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = lambda record: warnings.append(record.getMessage())  # type: ignore[method-assign]
+    logging.getLogger(engine.__name__).addHandler(handler)
     result = run_splink(
-        paths, directory / f"work-{variant.value}", variant=variant, memory_limit=memory_limit
+        paths,
+        directory / f"work-{variant.value}{suffix}",
+        variant=variant,
+        memory_limit=memory_limit,
+        backend=backend,
     )
     truth = read_truth(directory)
     figures: dict[str, Any] = {
@@ -610,6 +510,9 @@ def measure_one(directory: Path, variant: Variant, memory_limit: str) -> dict[st
         "load_after": os.getloadavg(),
         "splink": result.splink_version,
         "duckdb": result.duckdb_version,
+        "backend": result.backend,
+        "backend_version": result.backend_version,
+        "engine_warnings": warnings,
     }
     for name, clusters in result.clusters.items():
         scores = pairwise_scores(clusters, truth)
@@ -633,7 +536,7 @@ def row_text(size: int, figures: dict[str, Any]) -> str:
         for clustering in CLUSTERINGS
     )
     return (
-        f"| {size:,} | {figures['variant']} | {figures['records']:,} | "
+        f"| {size:,} | {figures['backend']} | {figures['variant']} | {figures['records']:,} | "
         f"{figures['candidate_pairs']:,} | {figures['wall_seconds']:.1f} | "
         f"{figures['cpu_seconds']:.1f} | {figures['peak_mb']:.0f} | {load} | {scores} |"
     )
@@ -655,7 +558,9 @@ def machine() -> str:
     )
 
 
-def run_child(directory: Path, variant: str, memory_limit: str) -> dict[str, Any]:
+def run_child(
+    directory: Path, variant: str, memory_limit: str, backend: str = "duckdb"
+) -> dict[str, Any]:
     """Measure one size and variant in a fresh process, so that its peak is its own."""
     done = subprocess.run(
         [
@@ -667,13 +572,15 @@ def run_child(directory: Path, variant: str, memory_limit: str) -> dict[str, Any
             variant,
             "--memory-limit",
             memory_limit,
+            "--backend",
+            backend,
         ],
         capture_output=True,
         text=True,
         check=False,
     )
     if done.returncode:
-        sys.exit(f"{variant} on {directory} failed:\n{done.stderr[-4000:]}")
+        sys.exit(f"{variant} ({backend}) on {directory} failed:\n{done.stderr[-4000:]}")
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
@@ -684,28 +591,35 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,200000,1000000")
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--variants", default=",".join(Variant))
-    parser.add_argument("--memory-limit", default="3GB")
+    parser.add_argument("--memory-limit", default="3GB", help="DuckDB's memory limit")
+    parser.add_argument(
+        "--backend",
+        default="duckdb",
+        help="duckdb, spark (a local Spark on 2 cores), or both: duckdb,spark",
+    )
     parser.add_argument("--workdir", type=Path, help="where lists and spill files go")
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(measure_one(args.one, Variant(args.variants), args.memory_limit)))
+        figures = measure_one(args.one, Variant(args.variants), args.memory_limit, args.backend)
+        print(json.dumps(figures))
         return
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="splink-bench-"))
     print(f"{machine()} · seed {args.seed} · lists in {workdir}", flush=True)
     print(
-        "| size | variant | records | candidate pairs | wall s | CPU s | peak MB | load after "
-        "| " + " | ".join(f"{c.name} P / R / F1" for c in CLUSTERINGS) + " |",
+        "| size | backend | variant | records | candidate pairs | wall s | CPU s | peak MB "
+        "| load after | " + " | ".join(f"{c.name} P / R / F1" for c in CLUSTERINGS) + " |",
         flush=True,
     )
     for size in (int(text) for text in args.sizes.split(",")):
         directory = workdir / str(size)
         if not (directory / "truth.csv").exists():
             generate_lists(directory, size, args.seed)
-        for variant in args.variants.split(","):
-            figures = run_child(directory, variant, args.memory_limit)
-            print(row_text(size, figures), flush=True)
-            print(f"<!-- {json.dumps(figures)} -->", flush=True)
+        for backend in args.backend.split(","):
+            for variant in args.variants.split(","):
+                figures = run_child(directory, variant, args.memory_limit, backend)
+                print(row_text(size, figures), flush=True)
+                print(f"<!-- {json.dumps(figures)} -->", flush=True)
 
 
 if __name__ == "__main__":
