@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Abs
 
@@ -21,6 +22,7 @@ from qantar.common.access import Gate
 from qantar.common.keyring import get_keyring
 from qantar.core.errors import NotFound, PermissionDenied
 from qantar.core.linkage import Record, capture_histories, capture_histories_csv
+from qantar.core.linkage.model import probability
 from qantar.core.names import search_keys, tokens
 from qantar.lists.models import (
     CandidatePair,
@@ -210,7 +212,7 @@ def score_summary(pair: CandidatePair) -> ScoreSummary:
     """The prior and total weight of a scored pair, and whether its odds were shared."""
     evidence = sum(float(weight) for _feature, _level, weight in pair.explanation)
     total = float(pair.match_weight)
-    alone = 1.0 / (1.0 + 2.0 ** -max(min(total, 60.0), -60.0))
+    alone = float(probability(np.array([total]))[0])
     return ScoreSummary(total - evidence, total, abs(alone - float(pair.probability)) >= 0.005)
 
 

@@ -272,9 +272,7 @@ def _match_weights(data: Prepared, pairs: tuple[IntArray, IntArray], levels: Lev
                    parameters: Parameters) -> FloatArray:
     """The match weight of every pair (bits), after settling the priors (kept in
     ``parameters``) against the evidence."""
-    standard, extra = standard_and_extra_bits(data, pairs[0], pairs[1], levels, parameters)
-    evidence = standard + extra + conflict_adjustment(standard, conflicting)
-    del standard, extra
+    evidence = _evidence_bits(data, pairs[0], pairs[1], levels, conflicting, parameters)
     parameters.priors = refine_priors(parameters.priors, evidence, kinds,
                                       pairs_per_kind(data.list_id))
     evidence += parameters.prior_bits(kinds)
@@ -304,10 +302,16 @@ def _pairs_to_check(data: Prepared, scored: _ScoredPairs, parameters: Parameters
                                       threshold=threshold, limit=GROUP_CHECK_LIMIT)
     levels = compare(data, left, right)
     conflicting = conflicts(levels, both_full_dates(data, left, right))
-    standard, extra = standard_and_extra_bits(data, left, right, levels, parameters)
-    total = (parameters.prior_bits(pair_kinds(data.list_id, left, right)) + standard + extra
-             + conflict_adjustment(standard, conflicting))
+    total = (_evidence_bits(data, left, right, levels, conflicting, parameters)
+             + parameters.prior_bits(pair_kinds(data.list_id, left, right)))
     return CheckedPairs(left, right, probability(total))
+
+
+def _evidence_bits(data: Prepared, left: IntArray, right: IntArray, levels: LevelArray,
+                   conflicting: npt.NDArray[np.bool_], parameters: Parameters) -> FloatArray:
+    """Bits of evidence of each pair, the conflict penalty included, before the prior."""
+    standard, extra = standard_and_extra_bits(data, left, right, levels, parameters)
+    return standard + extra + conflict_adjustment(standard, conflicting)
 
 
 class Stopwatch:

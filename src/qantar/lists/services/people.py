@@ -215,26 +215,33 @@ def accept_clusters(gate: Gate, run: LinkageRun, clusters: Iterable[str] | None 
     if newer:
         raise Conflict("stale_run", f"{newer} review decisions were made after this linkage "
                        "run: run the linkage again so that they count.", "run")
+    wanted = set(clusters) if clusters is not None else None
+    if limit is not None:
+        _check_accept_limit(run, wanted, limit)
     groups: dict[str, list[ListEntry]] = defaultdict(list)
     assignments = RunAssignment.objects.filter(run=run).select_related(
         "entry", "entry__job", "entry__imported_list").order_by("cluster", "entry__line")
-    wanted = set(clusters) if clusters is not None else None
     for item in assignments:
         if wanted is None or item.cluster in wanted:
             groups[item.cluster].append(item.entry)
-    if limit is not None:
-        waiting = sum(any(not entry.person_id for entry in entries)
-                      for entries in groups.values())
-        if waiting > limit:
-            raise ValidationFailed(
-                "too_many_to_accept_here",
-                f"{waiting:,} clusters to accept: more than {limit:,} take too long for a web "
-                "page. Accept them from the command line: qantar lists link --collection "
-                "NAME --accept.", "run")
     result = AcceptResult()
     for label, entries in sorted(groups.items()):
         _accept_one(gate, run.collection_id, label, entries, result)
     return result
+
+
+def _check_accept_limit(run: LinkageRun, wanted: set[str] | None, limit: int) -> None:
+    """Refuse, before loading anything, more clusters with entries of no one than ``limit``."""
+    waiting = RunAssignment.objects.filter(run=run, entry__person__isnull=True)
+    if wanted is not None:
+        waiting = waiting.filter(cluster__in=wanted)
+    count = waiting.values("cluster").distinct().count()
+    if count > limit:
+        raise ValidationFailed(
+            "too_many_to_accept_here",
+            f"{count:,} clusters to accept: more than {limit:,} take too long for a web page. "
+            "Accept them from the command line: qantar lists link --collection NAME --accept.",
+            "run")
 
 
 def _accept_one(gate: Gate, collection_id: uuid.UUID, label: str, entries: list[ListEntry],
