@@ -44,8 +44,11 @@ def test_demo_loads_once_with_the_seed_cases_findable_by_name(django_capture_on_
 
     assert "Imported 5 sources" in first and "53 persons, 88 violations" in first
     assert second.endswith("Imported nothing new; 313 already present. Justice demo: 0 new "
-                           "cases, 0 new complaints, 0 new reported figures.")
-    assert first.endswith("Justice demo: 18 new cases, 1 new complaints, 34 new reported figures.")
+                           "cases, 0 new complaints, 0 new reported figures. Demo person lists: "
+                           "0 new collections, 0 new list entries, 0 new linkage runs.")
+    assert first.endswith("Justice demo: 18 new cases, 1 new complaints, 34 new reported figures. "
+                          "Demo person lists: 2 new collections, 56 new list entries, 2 new "
+                          "linkage runs.")
     gate = Gate.for_user(admin)
     assert queries.counts(gate) == {"people": 53, "events": 56, "violations": 88, "sources": 5}
 

@@ -1,4 +1,8 @@
-"""Load the demo data set (seed_data.json) into its own collection, once."""
+"""Load the demo data set (seed_data.json) into its own collection, once.
+
+Then the illustrative person lists built from its named people (:mod:`qantar.lists.demo`),
+in collections of their own.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from qantar.accounts.models import Collection
 from qantar.accounts.services import create_collection
 from qantar.common.access import Gate
 from qantar.justice.demo import load_justice_demo
+from qantar.lists.demo import load_list_demo
 from qantar.records import io
 
 SEED_DATA = Path(__file__).parent / "seed_data.json"
@@ -22,7 +27,8 @@ def read_seed_data(path: Path = SEED_DATA) -> dict[str, Any]:
 
 
 def load_demo(admin: Any, path: Path = SEED_DATA) -> str:
-    """Create the demo collection (administered by ``admin``) and import the seeds' records."""
+    """Create the demo collection (administered by ``admin``), import the seeds' records, then
+    the illustrative person lists (see :mod:`qantar.lists.demo`)."""
     bundle = read_seed_data(path)
     name = bundle["collection"]["name"]
     collection = Collection.objects.filter(name=name).first()
@@ -31,4 +37,5 @@ def load_demo(admin: Any, path: Path = SEED_DATA) -> str:
     gate = Gate.for_user(admin)
     report = io.import_bundle(gate, collection, bundle)
     justice = load_justice_demo(gate, collection, bundle)
-    return f"Demo data ({name}): {report.summary()} {justice}"
+    lists = load_list_demo(admin, bundle)
+    return f"Demo data ({name}): {report.summary()} {justice} {lists}"
