@@ -10,3 +10,9 @@ class ListsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "qantar.lists"
     verbose_name = _("Person lists")
+
+    def ready(self) -> None:
+        """Offer the lists' overlap to the estimation pages."""
+        from qantar.lists.counting import register
+
+        register()

@@ -93,3 +93,26 @@ class DecisionForm(forms.Form):
 
     decision = forms.ChoiceField(choices=Decision.choices)
     note = forms.CharField(label=_("Note (optional)"), max_length=2000, required=False)
+
+
+class PersonListsForm(forms.Form):
+    """The parameters of the ``person_lists`` estimation provider: which lists."""
+
+    collection = forms.ChoiceField(label=_("Collection"))
+    lists = forms.MultipleChoiceField(
+        label=_("Lists"), widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose 3 to 5 lists compiled independently of each other (2 to 12 are "
+                    "accepted), all in the chosen collection. People are counted as accepted, "
+                    "or as the latest linkage run grouped them: link the lists and decide the "
+                    "review queue first."))
+
+    def __init__(self, gate: Any, *args: Any, **kwargs: Any) -> None:
+        from qantar.estimation.forms import collection_choices
+        from qantar.lists.queries import lists
+
+        super().__init__(*args, **kwargs)
+        self.fields["collection"].choices = collection_choices(gate)
+        allowed = {value for value, _label in self.fields["collection"].choices}
+        self.fields["lists"].choices = [
+            (str(item.pk), f"{item.name} ({item.collection.name}, {item.entry_count})")
+            for item in lists(gate) if str(item.collection_id) in allowed]

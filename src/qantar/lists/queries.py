@@ -342,8 +342,25 @@ def _people_of(entries: Iterable[tuple[Any, Any, Any]], run_cluster: dict[str, s
     return people
 
 
-def capture_history(gate: Gate, collection: Any, chosen: Iterable[Any] | None = None
-                    ) -> tuple[list[str], list[tuple[tuple[int, ...], int]]]:
+@dataclass(frozen=True)
+class ListOverlap:
+    """How many people are on each combination of lists, and how they were counted."""
+
+    list_names: list[str]
+    rows: list[tuple[tuple[int, ...], int]]
+    entries: int
+    accepted_people: int
+    """People made of accepted clusters (Person records)."""
+    linked_not_accepted: int
+    """People counted as a cluster of the latest linkage run, not accepted yet."""
+    never_linked: int
+    """Entries in no linkage run, each counted as a person of its own."""
+    pairs_to_review: int
+    """Uncertain pairs of the latest run that no reviewer has decided."""
+
+
+def list_overlap(gate: Gate, collection: Any, chosen: Iterable[Any] | None = None
+                 ) -> ListOverlap:
     """How many people are on each combination of lists (for multiple systems estimation).
 
     A person is an accepted Person; an entry not accepted yet counts as its cluster in the
@@ -362,7 +379,18 @@ def capture_history(gate: Gate, collection: Any, chosen: Iterable[Any] | None = 
             run=linkage_run).values_list("entry_id", "cluster")}
     clusters = _people_of(rows, run_cluster)
     records = [Record(record_id=str(entry_id), list_name=name) for entry_id, name, _ in rows]
-    return capture_histories(records, clusters)
+    names, counts = capture_histories(records, clusters)
+    kinds = Counter(person.split(":", 1)[0] for person in set(clusters.values()))
+    stats = review_stats(gate, collection_id, linkage_run)
+    return ListOverlap(names, counts, len(rows), kinds["person"], kinds["run"], kinds["entry"],
+                       stats.queue_total - stats.reviewed)
+
+
+def capture_history(gate: Gate, collection: Any, chosen: Iterable[Any] | None = None
+                    ) -> tuple[list[str], list[tuple[tuple[int, ...], int]]]:
+    """The list names and (0/1 per list, number of people) rows of :func:`list_overlap`."""
+    overlap = list_overlap(gate, collection, chosen)
+    return overlap.list_names, overlap.rows
 
 
 def capture_history_csv(gate: Gate, collection: Any, chosen: Iterable[Any] | None = None
