@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from qantar.accounts.choices import Role
 from qantar.audit.models import Revision
+from qantar.common.access import Gate
 from qantar.records import services
 from qantar.records.models import Citation, Event, Person, PersonName, Place, Source, Violation
 from tests.fixtures.factories import make_collection, make_user, member
@@ -726,3 +727,23 @@ def test_the_victim_search_finds_nobody_outside_the_users_collections(many_peopl
                                               {"victim_search": "Makhanbayev",
                                                "victim": str(many_people[0].pk)}))
     assert options == '<option value="">—</option>\n'
+
+
+def test_people_of_several_collections_show_their_collection_and_can_be_filtered(
+        gate, collection, person):
+    other = make_collection("Detained, Almaty")
+    user = member(member(make_user("two"), collection, Role.DOCUMENTER), other, Role.DOCUMENTER)
+    services.record_person(Gate.for_user(user), other, {
+        "names": [{"value": "Serik Abenov", "language": "en"}], "status": "alive"})
+    client = signed_in(user)
+    page = text_of(client.get(reverse("records:person_list")))
+    assert "<th scope=\"col\">Collection</th>" in page
+    assert f"<td>{collection.name}</td>" in page and "<td>Detained, Almaty</td>" in page
+    assert f'<option value="{other.pk}">Detained, Almaty</option>' in page
+    only = text_of(client.get(reverse("records:person_list"), {"collection": str(other.pk)}))
+    assert "Serik Abenov</a>" in only and "Kosai Makhanbayev</a>" not in only
+    # Someone who sees one collection gets neither the column nor the filter.
+    single = text_of(signed_in(member(make_user("one"), collection, Role.DOCUMENTER)).get(
+        reverse("records:person_list")))
+    assert "Collection</th>" not in single and 'name="collection"' not in single
+    assert "Serik Abenov" not in single

@@ -61,7 +61,7 @@ def _matching_ids(gate: Gate, object_type: str, text: str) -> QuerySet[SearchTok
 def people(gate: Gate, filters: Mapping[str, Any] | None = None) -> QuerySet[Person]:
     """People the user may see, filtered; a name search needs the right to see identities."""
     filters = filters or {}
-    queryset = gate.scope(Person.objects.all()).prefetch_related(
+    queryset = gate.scope(Person.objects.select_related("collection")).prefetch_related(
         Prefetch("names", queryset=PersonName.objects.order_by("-is_primary", "created_at")),
         "groups",
     )

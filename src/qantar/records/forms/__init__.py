@@ -449,10 +449,20 @@ class QuickEventForm(CollectionForm):
 
 
 class FilterForm(forms.Form):
-    """A list's filters (GET); every field is optional."""
+    """A list's filters (GET); every field is optional.
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    With a ``gate``, a ``collection`` field offers the collections the user may see, and is
+    left out when there is only one.
+    """
+
+    def __init__(self, *args: Any, gate: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if "collection" in self.fields:
+            visible = [] if gate is None else collection_choices(gate, Capability.VIEW_RECORDS)
+            if len(visible) > 1:
+                self.fields["collection"].choices = BLANK + visible
+            else:
+                del self.fields["collection"]
         for field in self.fields.values():
             field.required = False
 
@@ -473,6 +483,7 @@ class PersonFilter(FilterForm):
     status = choice(_("Status"), BLANK + PersonStatus.choices)
     sex = choice(_("Sex"), BLANK + Sex.choices)
     group = choice(_("Group"))
+    collection = choice(_("Collection"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

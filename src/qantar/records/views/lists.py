@@ -34,7 +34,7 @@ def _list_page(request: HttpRequest, gate: Gate, *, noun: str,
                filter_form: type[record_forms.FilterForm],
                prepare: Callable[[Gate, list[Any]], None] | None = None) -> HttpResponse:
     """A filtered, paginated list; htmx filter requests get only the results."""
-    filters = filter_form(request.GET or None)
+    filters = filter_form(request.GET or None, gate=gate)
     values = filters.values()
     try:
         items = query(gate, values)
@@ -49,6 +49,7 @@ def _list_page(request: HttpRequest, gate: Gate, *, noun: str,
     context = {
         "filters": filters, "page": page, "query": query_without(request, "page"),
         "noun": noun, "searching": bool(values),
+        "several_collections": len(gate.collections(Capability.VIEW_RECORDS)) > 1,
         "can_create": bool(gate.collections(Capability.EDIT_RECORDS)),
         "name_search_limited": bool(values.get("q")) and not gate.collections(
             Capability.VIEW_IDENTITIES),
