@@ -16,6 +16,15 @@ of four lists, each written in its own style:
 Errors: typos (drop, swap, double, replace), day/month swaps, off-by-one dates, missing
 fields, swapped name order. Everything is drawn from one ``random.Random(seed)``.
 
+Names come in two pools (``names``): ``dense``, the pools the benchmark began with, where a few
+surnames cover much of the population (the commonest Kazakh surname root about 9% of Kazakh
+people, Иванов about 12% of Russian ones; at 100,000 people five in six share their given
+name and surname with someone), a stress test for namesakes; and ``wide``, where Kazakh
+surnames come, as they do in life, from many ancestors' given names (about 1,800 roots, the
+commonest about 2%) and Russian ones from a longer list (about 250, the commonest about
+4%). Given names are the same in both. Which one is nearer a real list of the dead is not
+known here; the benchmark reports both.
+
 Changes: a birth date of 29 February whose year a clerk got wrong by one is now written as
 28 February of that year (before, generating such a record crashed, which happened from
 about 50,000 records on with some seeds); no other record changes.
@@ -77,6 +86,25 @@ KAZAKH_SURNAME_ROOTS = """Ахмет Серік Нұрлан Жұмабай Мұ
 PREFIXES = """Нұр Ер Жан Серік Бек Қай Ақ Әбді Тұр Сұлтан Бай Ораз Қыдыр Төле Қали Есен Темір
 Сәр""".split()
 SUFFIXES = "бай бек ғали жан болат тай хан тас мұрат сейіт бол ғазы құл".split()
+# The wide pool: more of the same morphemes, and more Russian surnames.
+MORE_PREFIXES = """Ай Алтын Асыл Бақ Дос Ел Жар Жол Қара Құт Нар Орын Сейіт Тілеу Ұлық Шал
+Жақсы Ақыл Дәулет Ерке Қуан Өмір Сыр Таң Тоқ Ырыс Әмір Қыран Бөрі Арыс Аман Боз Жұма Сапар
+Әбіл Мырза Құдай Мұхамед Әли Кен""".split()
+MORE_SUFFIXES = "жар бақ ұлан қан сұлтан тілеу мырза нұр ғазиз ахмет қали тұр батыр ерлан".split()
+MORE_RUSSIAN_SURNAMES = """Абрамов Агеев Аксенов Анисимов Архипов Бабушкин Белоусов Бирюков Блинов
+Бобров Богомолов Быков Веселов Воронин Воронов Высоцкий Галкин Голубев Горбунов Горшков Гришин
+Громов Гуляев Гурьев Дементьев Добрынин Дорофеев Евдокимов Ефимов Ершов Жданов Журавлев
+Зиновьев Зуев Игнатьев Исаков Калашников Капустин Карасев Кириллов Климов Князев Кудрявцев
+Кулагин Лаврентьев Лазарев Лапин Ларионов Логинов Лукин Лыткин Мартынов Маслов Мишин Моисеев
+Муравьев Наумов Некрасов Никифоров Носков Овчинников Панов Пестов Пономарев Прохоров Рогов
+Родионов Рыбаков Савин Самойлов Селезнев Симонов Скворцов Соболев Суханов Субботин Третьяков
+Трофимов Тюрин Уваров Устинов Федотов Филатов Фомичев Харитонов Хохлов Чернышев Шаров Шестаков
+Широков Шубин Щукин Юдин Якушев Литвиненко Кравченко Бойко Ткаченко Мельниченко Гончаренко
+Руденко Левченко Зайченко Савченко Шевцов Гордеев Дьячков Ермаков Жилин Зимин Кононов Котов
+Лосев Лихачев Мухин Назимов Осипенко Пахомов Рябов Сазонов Тарасенко Ульянов Фадеев Чистяков
+Шилов Шмидт Вагнер Миллер Гребенюк Коваль Мороз Полищук Бондарь Кравец Ли Нам Хегай Огай Шин
+Югай""".split()
+NAME_POOLS = ("dense", "wide")
 SHORT_FORMS = {"Александр": "Саша", "Евгений": "Женя", "Дмитрий": "Дима", "Михаил": "Миша",
                "Владимир": "Володя", "Сергей": "Серёжа", "Наталья": "Наташа", "Мария": "Маша",
                "Екатерина": "Катя", "Анастасия": "Настя", "Алексей": "Алёша", "Татьяна": "Таня"}
@@ -110,11 +138,27 @@ def _zipf_choice(rng: random.Random, items: Sequence[str], exponent: float = 0.9
     return rng.choices(items, weights)[0]
 
 
-def _surname_roots(rng: random.Random) -> list[str]:
-    """Kazakh surname roots: the real list plus compounds, shuffled so frequency is random."""
+def _surname_roots(rng: random.Random, names: str = "dense") -> list[str]:
+    """Kazakh surname roots: the real list plus compounds, shuffled so frequency is random.
+
+    The wide pool adds every Kazakh male given name (a surname is a forefather's name) and
+    more compounds."""
     roots = list(KAZAKH_SURNAME_ROOTS) + [p + s.lower() for p in PREFIXES for s in SUFFIXES]
+    if names == "wide":
+        roots += KAZAKH_MALE + [p + s.lower() for p in PREFIXES + MORE_PREFIXES
+                                for s in SUFFIXES + MORE_SUFFIXES]
+        roots = list(dict.fromkeys(roots))
     rng.shuffle(roots)
     return roots
+
+
+def _russian_surnames(names: str) -> list[str]:
+    """Russian (and Korean, Ukrainian, German) surnames of Kazakhstan, commonest first."""
+    if names == "dense":
+        return RUSSIAN_SURNAMES
+    derived = [name[:-1] + "ев" if name[-1] in "йь" else name + "ов" for name in RUSSIAN_MALE
+               if name[-1] not in "аяо"]
+    return list(dict.fromkeys(RUSSIAN_SURNAMES + MORE_RUSSIAN_SURNAMES + derived))
 
 
 def surname_form(root: str, sex: str, is_russian: bool) -> str:
@@ -157,9 +201,15 @@ def _birth_date(rng: random.Random, low: int, high: int) -> dt.date:
 class PopulationMaker:
     """Draws families of people; one instance per benchmark, one random stream."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, names: str = "dense") -> None:
+        if names not in NAME_POOLS:
+            raise ValueError(f"names must be one of {NAME_POOLS}, not {names!r}")
         self.rng = rng
-        self.roots = _surname_roots(rng)
+        self.roots = _surname_roots(rng, names)
+        self.russian_roots = _russian_surnames(names)
+        # The dense pool's exponent as first written; the wide pool is flatter, as long
+        # lists of real surnames are.
+        self.exponent = 0.8 if names == "dense" else 0.6
         self.next_id = 0
         self.serials: set[str] = set()
 
@@ -182,7 +232,7 @@ class PopulationMaker:
         birth = fields.get("birth_date") or _birth_date(rng, 1950, 2005)
         assert isinstance(birth, dt.date)
         root = str(fields.get("surname_root") or _zipf_choice(
-            rng, RUSSIAN_SURNAMES if is_russian else self.roots, 0.8))
+            rng, self.russian_roots if is_russian else self.roots, self.exponent))
         father = str(fields.get("father") or _given(rng, "m", is_russian))
         self.next_id += 1
         return Person(self.next_id, str(fields.get("given") or _given(rng, sex, is_russian)),
@@ -223,9 +273,9 @@ class PopulationMaker:
         return people
 
 
-def population(size: int, rng: random.Random) -> list[Person]:
+def population(size: int, rng: random.Random, names: str = "dense") -> list[Person]:
     """About ``size`` people in families."""
-    maker = PopulationMaker(rng)
+    maker = PopulationMaker(rng, names)
     people: list[Person] = []
     while len(people) < size:
         people.extend(maker.family())
@@ -390,28 +440,36 @@ class ListWriter:
         return row
 
 
-def generate(n_records: int, seed: int = 0) -> tuple[list[dict[str, str]], dict[str, int]]:
-    """About ``n_records`` rows over the four lists, and the true person of each row."""
+def generate_with_people(n_records: int, seed: int = 0, names: str = "dense"
+                         ) -> list[tuple[dict[str, str], Person]]:
+    """About ``n_records`` rows over the four lists, each with the person it was written
+    from."""
     rng = random.Random(seed)
     expected_per_person = sum(style.coverage * (1 + style.duplicates) for style in STYLES)
-    people = population(int(n_records / expected_per_person * 1.05) + 1, rng)
-    rows: list[dict[str, str]] = []
-    truth: dict[str, int] = {}
+    people = population(int(n_records / expected_per_person * 1.05) + 1, rng, names)
+    written: list[tuple[dict[str, str], Person]] = []
     for style in STYLES:
         writer = ListWriter(rng, style)
         chosen = [p for p in people if rng.random() < style.coverage]
         chosen += [p for p in chosen if rng.random() < style.duplicates]
         rng.shuffle(chosen)
-        for index, person in enumerate(chosen):
-            record_id = f"{style.name}-{index + 1}"
-            rows.append(writer.row(person, record_id))
-            truth[record_id] = person.person_id
-    return rows, truth
+        written += [(writer.row(person, f"{style.name}-{index + 1}"), person)
+                    for index, person in enumerate(chosen)]
+    return written
 
 
-def write_lists(directory: Path, n_records: int, seed: int = 0) -> list[Path]:
+def generate(n_records: int, seed: int = 0, names: str = "dense"
+             ) -> tuple[list[dict[str, str]], dict[str, int]]:
+    """About ``n_records`` rows over the four lists, and the true person of each row."""
+    written = generate_with_people(n_records, seed, names)
+    return ([row for row, _ in written],
+            {row["record_id"]: person.person_id for row, person in written})
+
+
+def write_lists(directory: Path, n_records: int, seed: int = 0, names: str = "dense"
+                ) -> list[Path]:
     """Write one CSV per list and ``truth.csv`` (record_id, person_id) into ``directory``."""
-    rows, truth = generate(n_records, seed)
+    rows, truth = generate(n_records, seed, names)
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
     for style in STYLES:

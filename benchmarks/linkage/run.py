@@ -3,9 +3,11 @@
 Usage::
 
     .venv/bin/python benchmarks/linkage/run.py [--sizes 2500,10000,200000,1000000]
-        [--seed 2022] [--engines qantar] [--write-results]
+        [--seed 2022] [--names dense,wide] [--engines qantar] [--write-results]
 
-For each size the four lists are written by ``generator.py`` (fixed seed) as CSV files with
+For each size and each name pool (``generator.py``: ``dense``, a few surnames covering much
+of the population, the stress test for namesakes; ``wide``, surnames from many forefathers'
+names) the four lists are written by ``generator.py`` (fixed seed) as CSV files with
 their ``truth.csv``; each engine then runs on those files in a process of its own, so that
 its peak memory and CPU time are its own. Figures per row: records, candidate pairs, wall
 and CPU seconds (user + system, from reading the CSV files to the clusters), peak resident
@@ -118,12 +120,12 @@ def measure(engine: str, directory: Path) -> dict[str, object]:
     return figures | {"precision": scores.precision, "recall": scores.recall, "f1": scores.f1}
 
 
-def generate(directory: Path, size: int, seed: int) -> None:
+def generate(directory: Path, size: int, seed: int, names: str = "dense") -> None:
     """The four lists of about ``size`` records and their truth, written to ``directory``."""
     sys.path.insert(0, str(HERE))
     import generator
 
-    generator.write_lists(directory, size, seed)
+    generator.write_lists(directory, size, seed, names)
 
 
 def run_in_child(engine: str, directory: Path) -> dict[str, object]:
@@ -143,14 +145,15 @@ def machine() -> str:
 
 def table(rows: list[dict[str, object]]) -> list[str]:
     """The results as Markdown table lines."""
-    lines = ["| records | engine | candidate pairs | wall s | CPU s | peak MB | precision | "
-             "recall | F1 | baseline P / R / F1 | load before/after |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+    lines = ["| records | names | engine | candidate pairs | wall s | CPU s | peak MB | "
+             "precision | recall | F1 | baseline P / R / F1 | load before/after |",
+             "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for row in rows:
         baseline = row["baseline"]
         assert isinstance(baseline, list)
         lines.append(
-            f"| {row['records']:,} | {row['engine']} | {row['candidate_pairs']:,} | "
+            f"| {row['records']:,} | {row['names']} | {row['engine']} | "
+            f"{row['candidate_pairs']:,} | "
             f"{row['wall_seconds']:.1f} | {row['cpu_seconds']:.1f} | {row['peak_mb']:.0f} | "
             f"{row['precision']:.4f} | {row['recall']:.4f} | {row['f1']:.4f} | "
             f"{baseline[0]:.4f} / {baseline[1]:.4f} / {baseline[2]:.4f} | "
@@ -177,6 +180,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="2500,10000,200000,1000000")
     parser.add_argument("--seed", type=int, default=2022)
+    parser.add_argument("--names", default="dense,wide")
     parser.add_argument("--engines", default="qantar")
     parser.add_argument("--write-results", action="store_true")
     parser.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)
@@ -187,13 +191,15 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="linkage-bench-") as scratch:
         for size in (int(text) for text in args.sizes.split(",")):
-            directory = Path(scratch) / str(size)
-            generate(directory, size, args.seed)
-            baseline = exact_name_baseline(list_paths(directory), read_truth(directory))
-            for engine in args.engines.split(","):
-                row = run_in_child(engine, directory) | {"baseline": list(baseline)}
-                rows.append(row)
-                print(json.dumps(row), flush=True)
+            for names in args.names.split(","):
+                directory = Path(scratch) / f"{size}-{names}"
+                generate(directory, size, args.seed, names)
+                baseline = exact_name_baseline(list_paths(directory), read_truth(directory))
+                for engine in args.engines.split(","):
+                    row = run_in_child(engine, directory) | {"baseline": list(baseline),
+                                                             "names": names}
+                    rows.append(row)
+                    print(json.dumps(row), flush=True)
     lines = table(rows)
     print("\n".join(lines))
     if args.write_results:

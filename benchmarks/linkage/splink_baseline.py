@@ -520,12 +520,12 @@ def measure_one(
     return figures
 
 
-def generate_lists(directory: Path, size: int, seed: int) -> None:
+def generate_lists(directory: Path, size: int, seed: int, names: str = "dense") -> None:
     """The four lists and their truth, as ``run.py`` makes them (same generator and seed)."""
     sys.path.insert(0, str(HERE))
     import generator
 
-    generator.write_lists(directory, size, seed)
+    generator.write_lists(directory, size, seed, names)
 
 
 def row_text(size: int, figures: dict[str, Any]) -> str:
@@ -590,6 +590,7 @@ def main() -> None:
     )
     parser.add_argument("--sizes", default="10000,200000,1000000")
     parser.add_argument("--seed", type=int, default=2022)
+    parser.add_argument("--names", default="dense", help="the generator's name pool: dense or wide")
     parser.add_argument("--variants", default=",".join(Variant))
     parser.add_argument("--memory-limit", default="3GB", help="DuckDB's memory limit")
     parser.add_argument(
@@ -605,16 +606,17 @@ def main() -> None:
         print(json.dumps(figures))
         return
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="splink-bench-"))
-    print(f"{machine()} · seed {args.seed} · lists in {workdir}", flush=True)
+    print(f"{machine()} · seed {args.seed} · names {args.names} · lists in {workdir}",
+          flush=True)
     print(
         "| size | backend | variant | records | candidate pairs | wall s | CPU s | peak MB "
         "| load after | " + " | ".join(f"{c.name} P / R / F1" for c in CLUSTERINGS) + " |",
         flush=True,
     )
     for size in (int(text) for text in args.sizes.split(",")):
-        directory = workdir / str(size)
+        directory = workdir / (str(size) if args.names == "dense" else f"{size}-{args.names}")
         if not (directory / "truth.csv").exists():
-            generate_lists(directory, size, args.seed)
+            generate_lists(directory, size, args.seed, args.names)
         for backend in args.backend.split(","):
             for variant in args.variants.split(","):
                 figures = run_child(directory, variant, args.memory_limit, backend)
