@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 def test_upload_a_photo_and_see_it_on_the_person_page(page, site, tmp_path, settings):
     settings.EVIDENCE_DIR = tmp_path / "evidence"
     person = services.record_person(
-        Gate.for_user(site.user), site.collection, {"names": [{"value": "Kosai Makhanbayev"}]}
+        Gate.for_user(site.user), site.collection, {"names": [{"value": "Dosai Sakhanbayev"}]}
     )
     photo = tmp_path / "back-injuries.jpg"
     photo.write_bytes(jpeg_with_gps())
@@ -28,7 +28,7 @@ def test_upload_a_photo_and_see_it_on_the_person_page(page, site, tmp_path, sett
     log_in(page, site)
     page.goto(f"/people/{person.pk}/")
     page.get_by_role("link", name="Add evidence").click()
-    expect(page.locator(".documented")).to_contain_text("Kosai Makhanbayev")
+    expect(page.locator(".documented")).to_contain_text("Dosai Sakhanbayev")
     page.locator("#id_file").set_input_files(str(photo))
     page.locator("#id_kind").select_option("photo")
     page.locator("#id_description").fill("Bruises on the back, photographed on release")

@@ -25,7 +25,7 @@ def test_lawyer_follows_a_complaint_to_the_funnel_and_the_overdue_list(page, sit
     documenter = member(make_user("documenter"), site.collection, Role.DOCUMENTER)
     gate = Gate.for_user(documenter)
     victim = services.record_person(gate, site.collection,
-                                    {"names": [{"value": "Kosai Makhanbayev"}]})
+                                    {"names": [{"value": "Dosai Sakhanbayev"}]})
     violation = services.record_violation(gate, {"victim": victim.pk, "type": "torture",
                                                  "date": "2022-01-08/2022-01-12"})
     member(site.user, site.collection, Role.LAWYER)
@@ -40,7 +40,7 @@ def test_lawyer_follows_a_complaint_to_the_funnel_and_the_overdue_list(page, sit
     page.locator("#id_violations").select_option(str(violation.pk))
     page.locator("#id_summary").fill("Beaten in the SIZO after removal from hospital.")
     page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".facts")).to_contain_text("Kosai Makhanbayev")
+    expect(page.locator(".facts")).to_contain_text("Dosai Sakhanbayev")
 
     # The case opened on it, with its steps.
     page.get_by_role("link", name="Record the case opened on it").click()

@@ -22,8 +22,8 @@ def test_a_container_opens_to_what_was_sealed(data):
 
 
 def test_the_plaintext_is_not_in_the_file():
-    sealed = seal_container("Маханбаев canary-7781".encode(), PASSPHRASE)
-    assert b"canary-7781" not in sealed and "Маханбаев".encode() not in sealed
+    sealed = seal_container("Саханбаев canary-7781".encode(), PASSPHRASE)
+    assert b"canary-7781" not in sealed and "Саханбаев".encode() not in sealed
     assert sealed.startswith(b"QANTAR-SEALED/1\n")
 
 

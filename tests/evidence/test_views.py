@@ -56,7 +56,7 @@ def client_for(db):
 def test_upload_page_names_the_record_it_documents(client_for, documenter, collection, person):
     url = reverse("evidence:upload", args=[collection.pk]) + f"?person={person.pk}"
     page = client_for(documenter).get(url).content.decode()
-    assert "Kosai Makhanbayev" in page
+    assert "Dosai Sakhanbayev" in page
     assert f'name="person" value="{person.pk}"' in page
     assert 'enctype="multipart/form-data"' in page
 

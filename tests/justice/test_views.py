@@ -87,7 +87,7 @@ def test_documents_download_only_with_consent_and_are_audited(client_for, lawyer
     text = client.get(url + "?format=txt")
     assert text.status_code == 200
     body = text.content.decode()
-    assert "Kosai Makhanbayev" in body
+    assert "Dosai Sakhanbayev" in body
     assert "2022-11: case closed (no evidence of a crime)" in body
     assert "Filed — prosecutor's office; Answer: no answer yet" in body
     ru = client.get(f"/justice/cases/{case.pk}/documents/cat/ru/?format=txt").content.decode()

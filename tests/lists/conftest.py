@@ -12,18 +12,18 @@ from qantar.lists import services
 
 OFFICIAL = (
     "№,Фамилия,Имя,Отчество,Дата рождения,Область,Дата смерти\n"
-    "1,Маханбаев,Косай,Ерланович,05.03.1981,Алматинская,06.01.2022\n"
+    "1,Саханбаев,Досай,Ерланович,05.03.1981,Алматинская,06.01.2022\n"
     "2,Ахметова,Айгуль,Сериковна,12.11.1990,Алматинская,05.01.2022\n"
     "3,Жумабеков,Нурлан,Болатович,01.02.1975,Жамбылская,07.01.2022\n"
 )
 NGO = (
     "id;Full name;Date of birth;Region;Date of death;Cause of death\n"
-    "n1;Makhanbayev Kosai;1981-03-05;Almaty region;2022-01-06;gunshot\n"
+    "n1;Sakhanbayev Dosai;1981-03-05;Almaty region;2022-01-06;gunshot\n"
     "n2;Sadykov Marat;1988-07-19;Almaty;2022-01-06;gunshot\n"
 )
 MEDIA = (
     "record_id,full_name,birth_year,city,date_of_death\n"
-    "m1,Kosai Mahanbaev,1981,Taldykorgan,2022-01-07\n"
+    "m1,Dosai Sahanbaev,1981,Taldykorgan,2022-01-07\n"
     "m2,Aigul Akhmetova,1990,Almaty,2022-01-05\n"
 )
 
@@ -57,16 +57,16 @@ def three_lists(gate: Gate, collection: Any, tmp_path: Path) -> list[Any]:
 _COLUMNS = "record_id,full_name,birth_date,birth_year,region,city,date_of_death\n"
 UNCERTAIN = {
     "1 Official": _COLUMNS
-    + "o1,Маханбаев Косай Ерланович,05.03.1981,,Алматинская,,06.01.2022\n"
+    + "o1,Саханбаев Досай Ерланович,05.03.1981,,Алматинская,,06.01.2022\n"
     "o2,Ахметова Айгуль Сериковна,12.11.1990,,Алматинская,,05.01.2022\n"
     "o3,Жумабеков Нурлан Болатович,01.02.1975,,Жамбылская,,07.01.2022\n"
     "o4,Исаев Ерлан,,1985,Алматинская,,06.01.2022\n",
     "2 NGO": _COLUMNS
-    + "n1,Makhanbayev Kosai,1981-03-05,,Almaty region,,2022-01-06\n"
+    + "n1,Sakhanbayev Dosai,1981-03-05,,Almaty region,,2022-01-06\n"
     "n2,Sadykov Marat,1988-07-19,,Almaty,,2022-01-06\n"
     "n3,Isayev Yerlan,,1979,,Almaty,\n",
     "3 Media": _COLUMNS
-    + "m1,Kosai Mahanbaev,,1981,,Taldykorgan,2022-01-07\n"
+    + "m1,Dosai Sahanbaev,,1981,,Taldykorgan,2022-01-07\n"
     "m2,Aigul Akhmetova,,1990,,Almaty,2022-01-05\n"
     "m3,Erlan Isaev,,,,Taraz,2022-01-09\n",
 }

@@ -39,17 +39,17 @@ def test_a_cp1251_list_keeps_provenance_and_every_original_row(gate, collection,
                                   "date_of_death": 6}
     assert len(job.sha256) == 64
     first = ListEntry.objects.get(imported_list=imported, line=2)
-    assert json.loads(first.original) == ["1", "Маханбаев", "Косай", "Ерланович", "05.03.1981",
+    assert json.loads(first.original) == ["1", "Саханбаев", "Досай", "Ерланович", "05.03.1981",
                                           "Алматинская", "06.01.2022"]
     assert first.key_id == imported.key_id
     raw = ListEntry.objects.filter(pk=first.pk).values_list("original", flat=True)[0]
-    assert "Маханбаев".encode() not in bytes(raw)
+    assert "Саханбаев".encode() not in bytes(raw)
 
 
 def test_entries_are_found_by_any_spelling_through_the_blind_index(gate, collection, tmp_path):
     job = services.import_file(gate, collection, write(tmp_path, "o.csv", OFFICIAL, "cp1251"),
                                details=details("Official"))
-    found = queries.entries(gate, job.imported_list, "Makhanbayev")
+    found = queries.entries(gate, job.imported_list, "Sakhanbayev")
     assert [entry.line for entry in found] == [2]
 
 
@@ -64,11 +64,11 @@ def test_importing_the_same_file_twice_changes_nothing(gate, collection, tmp_pat
 
 def test_bad_rows_are_reported_by_line_and_the_rest_is_imported(gate, collection, tmp_path):
     text = ("record_id,surname,given_name,birth_date,age\n"
-            "1,Маханбаев,Косай,05.03.1981,40\n"
+            "1,Саханбаев,Досай,05.03.1981,40\n"
             "2,Ахметова,Айгуль,31.02.1990,\n"
             "3,,,1990-01-01,\n"
             "4,Жумабеков,Нурлан,01.02.1975,47,extra\n"
-            "1,Маханбаев,Косай,05.03.1981,40\n"
+            "1,Саханбаев,Досай,05.03.1981,40\n"
             f"5,{'я' * 20_000},Марат,,\n"
             "6,Садыков,<script>alert(1)</script>,,400\n")
     job = services.import_file(gate, collection, write(tmp_path, "bad.csv", text),
@@ -110,7 +110,7 @@ def test_an_analyst_cannot_import_and_nothing_changes(collection, tmp_path):
 
 
 def test_xlsx_and_ods_lists_are_imported(gate, collection):
-    rows = [["Фамилия", "Имя", "Дата смерти"], ["Маханбаев", "Косай", "06.01.2022"],
+    rows = [["Фамилия", "Имя", "Дата смерти"], ["Саханбаев", "Досай", "06.01.2022"],
             ["Ахметова", "Айгуль", "05.01.2022"]]
     for name, data in (("l.xlsx", xlsx_bytes(rows)), ("l.ods", ods_bytes(rows))):
         table = list_io.open_table(data, name)

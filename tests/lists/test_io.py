@@ -16,7 +16,7 @@ from qantar.core.errors import ValidationFailed
 from qantar.lists import io as list_io
 
 RUSSIAN = "№;Фамилия;Имя;Отчество;Дата рождения;Дата смерти;Место гибели\n" \
-          "1;Маханбаев;Косай;Ерланович;05.03.1981;06.01.2022;Талдыкорган\n"
+          "1;Саханбаев;Досай;Ерланович;05.03.1981;06.01.2022;Талдыкорган\n"
 
 
 def xlsx_bytes(rows: list[list[object]]) -> bytes:
@@ -53,22 +53,22 @@ def test_cp1251_csv_is_detected_and_russian_headers_are_mapped():
     assert list_io.map_header(table.header) == {
         "record_id": 0, "surname": 1, "given_name": 2, "patronymic": 3, "birth_date": 4,
         "date_of_death": 5, "city": 6}
-    assert list(table.rows()) == [(2, ["1", "Маханбаев", "Косай", "Ерланович", "05.03.1981",
+    assert list(table.rows()) == [(2, ["1", "Саханбаев", "Досай", "Ерланович", "05.03.1981",
                                        "06.01.2022", "Талдыкорган"])]
 
 
 def test_utf16_csv_with_kazakh_headers():
-    text = "Тегі\tАты\tӘкесінің аты\tТуған күні\tЖынысы\tЖСН\nМаханбаев\tҚосай\tЕрланұлы\t" \
+    text = "Тегі\tАты\tӘкесінің аты\tТуған күні\tЖынысы\tЖСН\nСаханбаев\tДөсай\tЕрланұлы\t" \
            "1981-03-05\tер\t810305300123\n"
     table = list_io.open_table(text.encode("utf-16"), "kk.csv")
     assert (table.file_format, table.encoding) == ("csv", "utf-16")
     assert list_io.map_header(table.header) == {
         "surname": 0, "given_name": 1, "patronymic": 2, "birth_date": 3, "sex": 4, "iin": 5}
-    assert list(table.rows())[0][1][1] == "Қосай"
+    assert list(table.rows())[0][1][1] == "Дөсай"
 
 
 def test_utf8_with_bom_and_english_headers():
-    text = "\ufeffID,Full name,Date of birth,Gender,Oblast,Cause of death\nA1,Kosai,1981,m,x,y\n"
+    text = "\ufeffID,Full name,Date of birth,Gender,Oblast,Cause of death\nA1,Dosai,1981,m,x,y\n"
     table = list_io.open_table(text.encode("utf-8"), "ngo.csv")
     assert table.encoding == "utf-8-sig"
     assert list_io.map_header(table.header) == {
@@ -78,23 +78,23 @@ def test_utf8_with_bom_and_english_headers():
 
 def test_xlsx_rows_are_streamed_as_text():
     data = xlsx_bytes([["Фамилия", "Имя", "Дата смерти", "Возраст"],
-                       ["Маханбаев", "Косай", dt.datetime(2022, 1, 6), 40],
+                       ["Саханбаев", "Досай", dt.datetime(2022, 1, 6), 40],
                        [None, None, None, None],
                        ["Ахметова", "Айгуль", "05.01.2022", 31.0]])
     table = list_io.open_table(data, "list.xlsx")
     assert (table.file_format, table.header) == ("xlsx", ["Фамилия", "Имя", "Дата смерти",
                                                           "Возраст"])
-    assert list(table.rows()) == [(2, ["Маханбаев", "Косай", "2022-01-06", "40"]),
+    assert list(table.rows()) == [(2, ["Саханбаев", "Досай", "2022-01-06", "40"]),
                                   (4, ["Ахметова", "Айгуль", "05.01.2022", "31"])]
 
 
 def test_ods_rows_are_streamed_as_text():
-    data = ods_bytes([["ФИО", "Дата гибели"], ["Маханбаев Косай", "06.01.2022"],
+    data = ods_bytes([["ФИО", "Дата гибели"], ["Саханбаев Досай", "06.01.2022"],
                       ["Ахметова Айгуль", ""]])
     table = list_io.open_table(data, "list.ods")
     assert (table.file_format, table.header) == ("ods", ["ФИО", "Дата гибели"])
     assert list_io.map_header(table.header) == {"full_name": 0, "date_of_death": 1}
-    assert list(table.rows()) == [(2, ["Маханбаев Косай", "06.01.2022"]),
+    assert list(table.rows()) == [(2, ["Саханбаев Досай", "06.01.2022"]),
                                   (3, ["Ахметова Айгуль", ""])]
 
 

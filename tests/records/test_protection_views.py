@@ -300,7 +300,7 @@ def test_an_erased_person_shows_as_erased_everywhere(
     page = text_of(viewer.get(person_url))
     assert f"<h1>{label}</h1>" in page
     assert "Erased on " in page and "cannot be recovered" in page
-    assert "Makhanbayev" not in page and "They beat me" not in page
+    assert "Sakhanbayev" not in page and "They beat me" not in page
     assert "Torture and ill-treatment</a>" in page
     assert "<td>Erased</td>" in page and "The family asked" not in page
     assert reverse("records:person_edit", args=[person.pk]) not in page
@@ -361,7 +361,7 @@ def test_cite_a_source_for_a_testimony(documenter, gate, collection, person, tes
     client = signed_in(documenter)
 
     form = text_of(client.get(reverse("records:cite", args=["testimony", testimony.pk])))
-    assert "Testimony: <a href=" in form and "Testimony of Kosai Makhanbayev" in form
+    assert "Testimony: <a href=" in form and "Testimony of Dosai Sakhanbayev" in form
     response = client.post(reverse("records:cite", args=["testimony", testimony.pk]),
                            {"source": str(source.pk), "locator": "tape 2", "quote": ""})
     assert (response.status_code, response["Location"]) == (
@@ -373,7 +373,7 @@ def test_cite_a_source_for_a_testimony(documenter, gate, collection, person, tes
     testimony_html = page[page.index('<article class="testimony">'):page.index("</article>")]
     assert "Interview notes</a>" in testimony_html and "tape 2" in testimony_html
     source_page = text_of(client.get(reverse("records:source_detail", args=[source.pk])))
-    assert "Testimony of Kosai Makhanbayev</a>" in source_page
+    assert "Testimony of Dosai Sakhanbayev</a>" in source_page
 
 
 def test_violations_of_a_person_come_from_the_victim_filter(gate, collection, person, violation):
@@ -434,7 +434,7 @@ def test_analysts_export_pseudonymised_csv_only(collection, person):
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [(r["record_id"], r["full_name"], r["birth_year"], r["sex"]) for r in rows] == [
         (person.pseudonym, "", "", "male")]
-    assert "Makhanbayev" not in response.content.decode()
+    assert "Sakhanbayev" not in response.content.decode()
     entry = AuditEntry.objects.get(action="export")
     assert entry.details == {"format": "person-list-csv", "purpose": "documentation",
                              "persons": 1, "via": "web"}

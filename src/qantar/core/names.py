@@ -311,7 +311,7 @@ def parse_name(full_name: str) -> ParsedName:
 
     Assumptions: a token ending in -ovich/-ovna/-uly/-kyzy (or a separate ``uly``/``kyzy``)
     is the patronymic when there are three or more tokens; a patronymic at the end means
-    surname-first order (``Маханбаев Косай Абдрахманович``); otherwise a token found in the
+    surname-first order (``Саханбаев Досай Абдрахманович``); otherwise a token found in the
     list of common given names, then a surname ending (-ov, -eva, -in, -sky...), decides the
     order; failing both, Cyrillic names are read surname-first and Latin ones given-first.
     Extra tokens join the given name. The sex comes from the patronymic, then the surname

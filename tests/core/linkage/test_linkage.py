@@ -26,14 +26,14 @@ from qantar.core.linkage import (
 
 HEADER = "record_id,list,full_name,birth_date,age,sex,region,date_of_death,iin\n"
 ROWS = (
-    "o1,official,Маханбаев Косай Абдрахманович,07.03.1980,,m,Алматы,2022-01-06,\n"
+    "o1,official,Саханбаев Досай Абдрахманович,07.03.1980,,m,Алматы,2022-01-06,\n"
     "o2,official,Ахметов Нурлан Серикович,12.05.1975,,m,Алматы,2022-01-05,\n"
     "o3,official,Ахметова Айгерим Сериковна,12.05.1975,,f,Алматы,2022-01-05,\n"
     "o4,official,Сейтов Айдос Болатович,01.02.1999,,m,Шымкент,2022-01-06,\n"
     "o5,official,Сейтов Айдар Болатович,01.02.1999,,m,Шымкент,2022-01-06,\n"
-    "n1,ngo,Mahanbaev Qosai,1980-03-07,,m,Almaty,2022-01-06,\n"
+    "n1,ngo,Sahanbaev Dosai,1980-03-07,,m,Almaty,2022-01-06,\n"
     "n2,ngo,Ahmetov Nurlan,1975-05-12,,m,Almaty,2022-01-05,\n"
-    "m1,media,Kosai Makhanbayev,,41,,Almaty,,\n"
+    "m1,media,Dosai Sakhanbayev,,41,,Almaty,,\n"
     "m2,media,Aidos Seitov,,22,m,Shymkent,,\n"
 )
 ROOT = Path(__file__).resolve().parents[3]
@@ -56,7 +56,7 @@ def test_read_records_types_the_columns():
 def test_read_records_detects_encodings(encoding):
     result = read_records(_csv().encode(encoding))
     assert [record.full_name for record in result.records][:2] == [
-        "Маханбаев Косай Абдрахманович", "Ахметов Нурлан Серикович"]
+        "Саханбаев Досай Абдрахманович", "Ахметов Нурлан Серикович"]
 
 
 def test_read_records_reports_and_skips_bad_rows_with_line_numbers():

@@ -59,7 +59,7 @@ def test_pairs_in_blocks_skip_large_blocks_and_flagged_pairs_need_a_flag():
 
 def test_blocking_meets_a_consonant_typo_against_an_age():
     records = [
-        Record("o1", "official", given_name="Нурлан", surname="Маханбаев",
+        Record("o1", "official", given_name="Нурлан", surname="Саханбаев",
                birth_date=dt.date(1975, 5, 12), date_of_death=DEATH),
         Record("m1", "media", full_name="Nurlan Makhanbyaev", age=46, date_of_death=DEATH),
         Record("m2", "media", full_name="Nurlan Mahkanbayev", age=20, date_of_death=DEATH),
