@@ -19,6 +19,7 @@ BENCHMARKS = {
     "justice": [HERE / "justice.py"],
     "estimation": [HERE / "estimation.py"],
     "linkage": [HERE / "linkage" / "run.py", "--write-results"],
+    "lists-accept": [HERE / "lists_accept.py"],
 }
 
 

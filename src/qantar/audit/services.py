@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
@@ -42,6 +43,20 @@ def _as_entry_dict(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class AuditEvent:
+    """One action to append to the audit log: the arguments of :func:`record_event`."""
+
+    action: str
+    actor: Any = None
+    obj: Any = None
+    object_type: str = ""
+    object_id: str = ""
+    collection_id: Any = ""
+    details: Mapping[str, Any] | None = None
+    actor_label: str = ""
+
+
 def record_event(
     action: str,
     *,
@@ -54,36 +69,62 @@ def record_event(
     actor_label: str = "",
 ) -> AuditEntry:
     """Append one entry to the audit log (inside the caller's transaction)."""
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or str(obj.pk)
-        collection_id = collection_id or getattr(obj, "collection_id", "") or ""
-    # No savepoint: the entry belongs to the caller's transaction and rolls back with it.
+    event = AuditEvent(action, actor, obj, object_type, object_id, collection_id, details,
+                       actor_label)
+    return record_events([event])[0]
+
+
+def record_events(events: Sequence[AuditEvent]) -> list[AuditEntry]:
+    """Append entries in the given order (inside the caller's transaction).
+
+    Each entry gets the next number and is chained to the one before it exactly as one
+    :func:`record_event` call per entry would chain it; the rows are written together.
+    """
+    if not events:
+        return []
+    # No savepoint: the entries belong to the caller's transaction and roll back with it.
     with transaction.atomic(savepoint=False):
         seq, previous = _last_entry()
-        entry = AuditEntry(
-            seq=seq + 1,
-            at=timezone.now(),
-            actor_id=str(actor.pk) if actor is not None and actor.pk else "",
-            actor_label=safe_label(actor_label or (actor.get_username() if actor else "")),
-            ip=client_address.get(),
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            collection_id=str(collection_id or ""),
-            details=json.loads(json.dumps(dict(details or {}) | {"via": channel.get()})),
-        )
-        entry.leaf_hash = entry_leaf_hash(_as_entry_dict(entry))
-        entry.chain_hash = next_chain_hash(previous, entry.leaf_hash)
-        _insert(entry)
+        entries = []
+        for number, event in enumerate(events, start=seq + 1):
+            entries.append(_chained(_entry(number, event), previous))
+            previous = entries[-1].chain_hash
+        _insert(entries)
+    return entries
+
+
+def _entry(seq: int, event: AuditEvent) -> AuditEntry:
+    object_type, object_id, collection_id = event.object_type, event.object_id, event.collection_id
+    if event.obj is not None:
+        object_type = object_type or event.obj._meta.label_lower
+        object_id = object_id or str(event.obj.pk)
+        collection_id = collection_id or getattr(event.obj, "collection_id", "") or ""
+    actor = event.actor
+    return AuditEntry(
+        seq=seq,
+        at=timezone.now(),
+        actor_id=str(actor.pk) if actor is not None and actor.pk else "",
+        actor_label=safe_label(event.actor_label or (actor.get_username() if actor else "")),
+        ip=client_address.get(),
+        action=event.action,
+        object_type=object_type,
+        object_id=str(object_id),
+        collection_id=str(collection_id or ""),
+        details=json.loads(json.dumps(dict(event.details or {}) | {"via": channel.get()})),
+    )
+
+
+def _chained(entry: AuditEntry, previous: str) -> AuditEntry:
+    entry.leaf_hash = entry_leaf_hash(_as_entry_dict(entry))
+    entry.chain_hash = next_chain_hash(previous, entry.leaf_hash)
     return entry
 
 
-def _insert(entry: AuditEntry) -> None:
-    """One plain INSERT: the ORM's per-call query building would cost as much as the write.
+def _insert(entries: list[AuditEntry]) -> None:
+    """Plain INSERTs: the ORM's per-call query building would cost as much as the write.
 
-    The row is still an ``AuditEntry`` (append-only, built above); the two values that need
-    converting for the database in use (the time and the JSON details) go through their
+    The rows are still ``AuditEntry`` objects (append-only, built above); the two values that
+    need converting for the database in use (the time and the JSON details) go through their
     fields' own conversion, the rest are plain strings and integers.
     """
     if not _INSERT_SQL:
@@ -92,14 +133,18 @@ def _insert(entry: AuditEntry) -> None:
         # Column names are the model's own constants, never input.
         sql = f"INSERT INTO audit_auditentry ({columns}) VALUES ({marks})"  # noqa: S608
         _INSERT_SQL.append(sql)
-    details = AuditEntry._meta.get_field("details").get_db_prep_save(entry.details, connection)
-    values = [getattr(entry, name) for name in _COLUMNS]
-    values[1] = connection.ops.adapt_datetimefield_value(entry.at)
-    values[9] = details
+    details = AuditEntry._meta.get_field("details")
+    rows = []
+    for entry in entries:
+        values = [getattr(entry, name) for name in _COLUMNS]
+        values[1] = connection.ops.adapt_datetimefield_value(entry.at)
+        values[9] = details.get_db_prep_save(entry.details, connection)
+        rows.append(values)
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT_SQL[0], values)
-    entry._state.adding = False
-    entry._state.db = connection.alias
+        cursor.executemany(_INSERT_SQL[0], rows)
+    for entry in entries:
+        entry._state.adding = False
+        entry._state.db = connection.alias
 
 
 _COLUMNS = (
@@ -132,25 +177,39 @@ def record_revision(
     reason: str = "",
 ) -> Revision:
     """Keep a sealed revision of a record and audit it (field names and hashes only)."""
-    revision = Revision(
-        object_type=obj._meta.label_lower,
-        object_id=obj.pk,
-        collection_id=obj.collection_id,
-        key_id=obj.key_id,
-        action=action,
-        actor=actor,
-        at=timezone.now(),
-        reason=reason[:500],
-    )
-    revision.changes = json.dumps({name: list(pair) for name, pair in changes.items()}, default=str)
-    revision.save(force_insert=True)
-    record_event(
-        action,
-        actor=actor,
-        obj=obj,
-        details={"fields": sorted(changes), "revision": str(revision.pk)},
-    )
-    return revision
+    return record_revisions(action, actor, [(obj, changes)], reason)[0]
+
+
+def record_revisions(
+    action: str,
+    actor: Any,
+    changed: Sequence[tuple[Any, Mapping[str, tuple[Any, Any]]]],
+    reason: str = "",
+) -> list[Revision]:
+    """Keep a sealed revision of each (record, changes) and audit each, in order, together."""
+    revisions = []
+    for obj, changes in changed:
+        revision = Revision(
+            object_type=obj._meta.label_lower,
+            object_id=obj.pk,
+            collection_id=obj.collection_id,
+            key_id=obj.key_id,
+            action=action,
+            actor=actor,
+            at=timezone.now(),
+            reason=reason[:500],
+        )
+        revision.changes = json.dumps(
+            {name: list(pair) for name, pair in changes.items()}, default=str
+        )
+        revisions.append(revision)
+    Revision.objects.bulk_create(revisions)
+    record_events([
+        AuditEvent(action, actor=actor, obj=obj,
+                   details={"fields": sorted(changes), "revision": str(revision.pk)})
+        for (obj, changes), revision in zip(changed, revisions, strict=True)
+    ])
+    return revisions
 
 
 def write_checkpoint(actor: Any, log_id: str = "qantar") -> str:

@@ -12,14 +12,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
 from qantar.accounts.choices import Capability
 from qantar.accounts.models import Collection
 from qantar.audit.choices import AuditAction
-from qantar.audit.services import record_event, record_revision
+from qantar.audit.services import record_event, record_revision, record_revisions
 from qantar.common.access import Gate
 from qantar.common.changes import differences, snapshot
 from qantar.common.keyring import get_keyring
@@ -162,15 +162,48 @@ def _new_pseudonym(checked: bool = True) -> str:
 
 
 def _reindex(obj: Model, object_type: str, collection_id: uuid.UUID, texts: Iterable[str]) -> None:
+    _reindex_many(object_type, collection_id, [(obj, texts)])
+
+
+def _reindex_many(
+    object_type: str, collection_id: uuid.UUID, indexed: Sequence[tuple[Model, Iterable[str]]]
+) -> None:
+    """Replace the blind-index tokens of each (record, its texts), in one delete and one insert."""
     keyring = get_keyring()
-    digests = {keyring.blind_index(key) for text in texts if text for key in search_keys(text)}
-    SearchToken.objects.filter(object_type=object_type, object_id=obj.pk).delete()
-    SearchToken.objects.bulk_create(
-        SearchToken(
-            collection_id=collection_id, object_type=object_type, object_id=obj.pk, digest=digest
-        )
-        for digest in sorted(digests)
-    )
+    SearchToken.objects.filter(
+        object_type=object_type, object_id__in=[obj.pk for obj, _ in indexed]
+    ).delete()
+    _insert_tokens(object_type, collection_id, [
+        (obj.pk, sorted({keyring.blind_index(key) for text in texts if text
+                         for key in search_keys(text)}))
+        for obj, texts in indexed
+    ])
+
+
+def _insert_tokens(
+    object_type: str, collection_id: uuid.UUID, digests: list[tuple[Any, list[str]]]
+) -> None:
+    """Write each (record id, its digests) as search tokens: one statement run for them all.
+
+    Plain SQL because building a model instance and its INSERT per token (about ten a name)
+    cost more than the rest of recording a person. The ids go through their fields' own
+    conversion for the database in use (type and digests are plain text), so the rows are
+    exactly what ``bulk_create`` would write.
+    """
+    field = SearchToken._meta.get_field
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field(name).column)
+                        for name in ("collection_id", "object_type", "object_id", "digest"))
+    # Table and column names are the model's own, never input.
+    sql = f"INSERT INTO {quote(SearchToken._meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s)"  # noqa: S608
+    collection = field("collection_id").get_db_prep_save(collection_id, connection)
+    rows = []
+    for object_id, object_digests in digests:
+        stored_id = field("object_id").get_db_prep_save(object_id, connection)
+        rows += [(collection, object_type, stored_id, digest) for digest in object_digests]
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
 
 
 def _save_with_history(
@@ -194,7 +227,7 @@ def snapshot_of(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
     if "names" in fields:
         values["names"] = (
             sorted(
-                f"{name.value} [{name.script}/{name.language}/{name.kind}]"
+                _name_label(name.value, name.script, name.language, name.kind)
                 for name in obj.names.all()
             )
             if not obj._state.adding
@@ -210,6 +243,11 @@ def snapshot_of(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
             else []
         )
     return values
+
+
+def _name_label(value: str, script: str, language: str, kind: str) -> str:
+    """A name as history keeps it: its text, script, language and kind."""
+    return f"{value} [{script}/{language}/{kind}]"
 
 
 # --- reference data ------------------------------------------------------------------------
@@ -318,21 +356,109 @@ def _write_names(person: Person, names: list[dict[str, Any]]) -> None:
     _reindex(person, "person", person.collection_id, [name["value"] for name in names])
 
 
-@transaction.atomic
+_PERSON_GROUPS = Person.groups.through
+# A checked person not yet written, with their cleaned names and group terms.
+_Prepared = tuple[Person, list[dict[str, Any]], list[Any]]
+# People written per statement by record_people: a few hundred keeps statements and the
+# pseudonym check well inside every database's limit on query parameters.
+PEOPLE_BATCH = 500
+
+
 def record_person(
     gate: Gate, collection: Collection | uuid.UUID, data: Mapping[str, Any]
 ) -> Person:
     """Record a person with their names and identifying details (sealed under a new key)."""
+    return record_people(gate, collection, [data])[0]
+
+
+@transaction.atomic
+def record_people(
+    gate: Gate, collection: Collection | uuid.UUID, items: Sequence[Mapping[str, Any]]
+) -> list[Person]:
+    """Record people, each exactly as :func:`record_person` would, written together.
+
+    Every item is checked before anything is written, so one bad item changes nothing (with
+    several items, its error names it: "Person #3: ..."). Each person gets a data key of their
+    own (the batch's keys are created in one key-store write), sealed details and names,
+    blind-index tokens, a sealed "create" revision and that revision's audit entry; rows are
+    inserted a batch at a time and the audit entries appended in the items' order.
+    """
     collection_id = collection.pk if isinstance(collection, Collection) else collection
     _require_edit(gate, collection_id)
-    person = Person(id=_given_id(data), collection_id=collection_id, pseudonym=_new_pseudonym())
-    names, groups = _apply_person(person, data)
-    person.key_id = get_keyring().new_data_key(collection_id, f"person:{person.pk}")
-    person.save(force_insert=True)
-    person.groups.set(groups)
-    _write_names(person, names)
-    _save_with_history(gate, person, {}, PERSON_FIELDS, AuditAction.CREATE)
-    return person
+    prepared = [_prepared_person(collection_id, data, index, len(items))
+                for index, data in enumerate(items)]
+    for start in range(0, len(prepared), PEOPLE_BATCH):
+        _write_people(gate, collection_id, prepared[start:start + PEOPLE_BATCH])
+    return [person for person, _, _ in prepared]
+
+
+def _prepared_person(
+    collection_id: uuid.UUID, data: Mapping[str, Any], index: int, count: int
+) -> _Prepared:
+    """A checked, unsaved person with their cleaned names and group terms."""
+    person = Person(id=_given_id(data), collection_id=collection_id)
+    try:
+        names, groups = _apply_person(person, data)
+    except ValidationFailed as error:
+        if count == 1:
+            raise
+        raise ValidationFailed(
+            error.code, f"Person #{index + 1}: {error.message}", error.field
+        ) from None
+    return person, names, groups
+
+
+def _write_people(gate: Gate, collection_id: uuid.UUID, prepared: list[_Prepared]) -> None:
+    people = [person for person, _, _ in prepared]
+    _give_pseudonyms(people)
+    key_ids = get_keyring().new_data_keys(collection_id, [f"person:{p.pk}" for p in people])
+    for person, key_id in zip(people, key_ids, strict=True):
+        person.key_id = key_id
+    Person.objects.bulk_create(people)
+    _PERSON_GROUPS.objects.bulk_create(
+        _PERSON_GROUPS(person_id=person.pk, term_id=term.pk)
+        for person, _, groups in prepared
+        for term in groups
+    )
+    PersonName.objects.bulk_create(
+        PersonName(person=person, key_id=person.key_id, **name)
+        for person, names, _ in prepared
+        for name in names
+    )
+    _reindex_many("person", collection_id,
+                  [(person, [name["value"] for name in names]) for person, names, _ in prepared])
+    record_revisions(AuditAction.CREATE, gate.user, [
+        (person, differences({}, _created_snapshot(person, names, groups)))
+        for person, names, groups in prepared
+    ])
+
+
+def _give_pseudonyms(people: list[Person]) -> None:
+    """A random pseudonym each, none in use: one query per round (a clash is very rare)."""
+    waiting, chosen = list(people), set()
+    while waiting:
+        candidates = [c for c in dict.fromkeys(_new_pseudonym(checked=False) for _ in waiting)
+                      if c not in chosen]
+        taken = set(Person.all_objects.filter(pseudonym__in=candidates)
+                    .values_list("pseudonym", flat=True))
+        fresh = [candidate for candidate in candidates if candidate not in taken]
+        for person, pseudonym in zip(waiting, fresh, strict=False):
+            person.pseudonym = pseudonym
+        chosen.update(fresh)
+        waiting = waiting[len(fresh):]
+
+
+def _created_snapshot(
+    person: Person, names: list[dict[str, Any]], groups: list[Any]
+) -> dict[str, Any]:
+    """What ``snapshot_of`` reads back from a person just written, from the values in hand."""
+    known = {
+        "groups": sorted(term.code for term in groups),
+        "names": sorted(_name_label(n["value"], n["script"], n["language"], n["kind"])
+                        for n in names),
+    }
+    values = snapshot(person, [name for name in PERSON_FIELDS if name not in known])
+    return {name: known[name] if name in known else values[name] for name in PERSON_FIELDS}
 
 
 @transaction.atomic
@@ -645,6 +771,7 @@ __all__ = [
     "place_legal_hold",
     "record_consent",
     "record_event_record",
+    "record_people",
     "record_person",
     "record_source",
     "record_testimony",
