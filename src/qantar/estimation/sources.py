@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from qantar.accounts.choices import Capability
@@ -109,9 +110,10 @@ def people_cited_by_sources(gate: Gate, params: Mapping[str, Any]) -> ProvidedTa
     People who refused (or withdrew) consent to statistics are left out and counted in the
     summary. Deleted records do not count.
     """
-    collection_id = _uuid(params.get("collection"), "collection")
+    collection_id = parse_id(params.get("collection"), "collection")
     gate.require(collection_id, Capability.VIEW_STATISTICS)
-    sources = _chosen_sources(collection_id, params.get("sources") or [])
+    sources = chosen_lists(Source.objects.filter(collection_id=collection_id),
+                           params.get("sources") or [], noun="source", field_name="sources")
     people = _people(collection_id, params)
     refused = _refused_statistics(people)
     counted = {pk: stratum for pk, stratum in people.items() if pk not in refused}
@@ -134,25 +136,29 @@ def people_cited_by_sources(gate: Gate, params: Mapping[str, Any]) -> ProvidedTa
     )
 
 
-def _uuid(value: Any, field_name: str) -> uuid.UUID:
+def parse_id(value: Any, field_name: str) -> uuid.UUID:
+    """A chosen record's id, or ValidationFailed on ``field_name``."""
     try:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
     except ValueError:
         raise ValidationFailed("bad_id", "Choose from the list.", field_name) from None
 
 
-def _chosen_sources(collection_id: uuid.UUID, values: Iterable[Any]) -> list[Source]:
-    ids = list(dict.fromkeys(_uuid(value, "sources") for value in values))
+def chosen_lists(queryset: QuerySet[Any], values: Iterable[Any], *, noun: str,
+                 field_name: str) -> list[Any]:
+    """The 2 to :data:`MAX_LISTS` chosen rows of ``queryset`` (one collection's sources or
+    lists), in the order chosen; anything else is refused on ``field_name``."""
+    ids = list(dict.fromkeys(parse_id(value, field_name) for value in values))
     if len(ids) < 2:
-        raise ValidationFailed("too_few_lists", "Choose at least two sources (three or more to "
-                               "check whether lists depend on each other).", "sources")
+        raise ValidationFailed("too_few_lists", f"Choose at least two {noun}s (three or more "
+                               "to check whether lists depend on each other).", field_name)
     if len(ids) > MAX_LISTS:
-        raise ValidationFailed("too_many_lists", f"Choose at most {MAX_LISTS} sources.",
-                               "sources")
-    found = {s.pk: s for s in Source.objects.filter(collection_id=collection_id, pk__in=ids)}
+        raise ValidationFailed("too_many_lists", f"Choose at most {MAX_LISTS} {noun}s.",
+                               field_name)
+    found = queryset.in_bulk(ids)
     if len(found) != len(ids):
-        raise ValidationFailed("unknown_source", "A chosen source is not in this collection.",
-                               "sources")
+        raise ValidationFailed(f"unknown_{noun}", f"A chosen {noun} is not in this "
+                               "collection.", field_name)
     return [found[pk] for pk in ids]
 
 
