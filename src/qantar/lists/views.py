@@ -31,7 +31,7 @@ PREVIEW_ROWS = 5
 LINK_IN_PAGE_LIMIT = 10_000
 """Entries the page links within one request (10,000 take about 15 s); more go to the CLI."""
 ACCEPT_IN_PAGE_LIMIT = 5000
-"""Clusters the page accepts within one request (5,000 take about 7 s on SQLite and 13 s on
+"""Clusters the page accepts within one request (5,000 take about 7 s on SQLite and 12–16 s on
 PostgreSQL on 2 cores, see benchmarks/RESULTS.md); more go to the CLI."""
 
 
