@@ -53,6 +53,17 @@ def _english_unless_a_test_asks():
 
 
 @pytest.fixture(autouse=True)
+def _audit_channel_starts_as_system():
+    """Each test starts with audit entries marked "system": a command run in-process marks
+    them "cli" for the rest of its thread, which must not leak into the next test."""
+    from qantar.common.context import channel
+
+    token = channel.set("system")
+    yield
+    channel.reset(token)
+
+
+@pytest.fixture(autouse=True)
 def _force_login_passes_second_factor(monkeypatch):
     """``client.force_login`` stands for a full login, second factor included.
 
